@@ -1,0 +1,29 @@
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from branding.models import Brandbook
+
+
+@transaction.atomic
+def brandbook_update(
+    *,
+    primary_color: str | None = None,
+    accent_color: str | None = None,
+    background_color: str | None = None,
+    logo_name: str | None = None,
+    logo_content: bytes | None = None,
+) -> Brandbook:
+    """Change the current provider's brandbook; the theme's version changes with it."""
+    brandbook = Brandbook.objects.select_for_update().get()
+    for field, value in (
+        ("primary_color", primary_color),
+        ("accent_color", accent_color),
+        ("background_color", background_color),
+    ):
+        if value is not None:
+            setattr(brandbook, field, value.lower())
+    if logo_content is not None and logo_name:
+        brandbook.logo.save(logo_name, ContentFile(logo_content), save=False)
+    brandbook.full_clean()
+    brandbook.save()
+    return brandbook

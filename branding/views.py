@@ -1,0 +1,39 @@
+import mimetypes
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET
+
+from branding.colors import readable_text_on
+from branding.selectors import brandbook_get
+
+
+@require_GET
+def theme_css(request: HttpRequest) -> HttpResponse:
+    """The provider's palette as CSS custom properties. The URL carries the brandbook's version, so
+    it can be cached for long; the response depends only on the schema of this host."""
+    brandbook = brandbook_get()
+    css = render_to_string(
+        "branding/theme.css",
+        {
+            "brandbook": brandbook,
+            "on_primary": readable_text_on(brandbook.primary_color),
+            "text_color": readable_text_on(brandbook.background_color),
+        },
+    )
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+@require_GET
+def logo(request: HttpRequest) -> FileResponse:
+    """The provider's logo, read from this provider's own media folder."""
+    brandbook = brandbook_get()
+    if not brandbook.logo:
+        raise Http404
+    content_type = mimetypes.guess_type(brandbook.logo.name)[0] or "application/octet-stream"
+    response = FileResponse(brandbook.logo.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "public, max-age=300"
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response

@@ -1,0 +1,20 @@
+"""The Celery app. Tasks that touch a provider's data derive from tenants.tasks.ProviderTask."""
+
+import os
+
+from celery.schedules import crontab
+from tenant_schemas_celery.app import CeleryApp
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+
+app = CeleryApp("kabinet")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "sessions-clear-expired": {
+        "task": "tenants.tasks.providers_fan_out_task",
+        "args": ["tenants.users.tasks.sessions_clear_expired_task"],
+        "schedule": crontab(minute=17, hour="*/6"),
+    },
+}

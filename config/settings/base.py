@@ -1,0 +1,188 @@
+"""Settings shared by every environment; everything a deployment changes comes from the environment.
+
+The variables are listed in README.md (Configuration). `production.py`, `demo.py` and `test.py`
+only override what differs.
+"""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+env = environ.Env()
+
+DEBUG = env.bool("DEBUG", default=False)
+SECRET_KEY = env.str("SECRET_KEY", default="")
+
+# The platform's own host: reseller and operator consoles live here. Provider portals are served
+# on their own domains, looked up in the public schema (tenants.Domain); every other host is a 404.
+PLATFORM_DOMAIN = env.str("PLATFORM_DOMAIN", default="localhost")
+# New providers get `<slug>.<PROVIDER_BASE_DOMAIN>` as their first domain unless one is given.
+PROVIDER_BASE_DOMAIN = env.str("PROVIDER_BASE_DOMAIN", default=PLATFORM_DOMAIN)
+# Host validation is done by tenants.middleware against the Domain table, which is the real
+# allowlist; Django's own check would reject provider domains added at run time.
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["*"])
+USE_X_FORWARDED_HOST = env.bool("USE_X_FORWARDED_HOST", default=False)
+SITE_SCHEME = env.str("SITE_SCHEME", default="https")
+# Only for links in e-mails and printed output when the site is not served on 80/443.
+SITE_PORT = env.int("SITE_PORT", default=None)
+
+DATABASES = {
+    "default": env.db_url("DATABASE_URL", default="postgresql://postgres@127.0.0.1:5432/kabinet"),
+}
+DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# Persistent connections are safe here: every request and task sets its own search_path.
+# A pooler in transaction mode is not (see docs/ARCHITECTURE.md).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+SHARED_APPS = [
+    "django_tenants",
+    "tenants",
+    "tenants.users",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "console",
+    "api",
+]
+TENANT_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "tenants.users",
+    "branding",
+    "cabinet",
+]
+INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "tenants.Provider"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+# New provider schemas are copied from this schema, which only migrations ever write to.
+PROVIDER_TEMPLATE_SCHEMA = "kabinet_template"
+# Worker processes for `manage.py migrate_providers`.
+MIGRATION_PROCESSES = env.int("MIGRATION_PROCESSES", default=2)
+
+MIDDLEWARE = [
+    "tenants.middleware.ProviderRoutingMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tenants.middleware.ProviderLocaleMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls_provider"
+PUBLIC_SCHEMA_URLCONF = "config.urls_platform"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "tenants.context_processors.provider",
+                "branding.context_processors.brand",
+            ],
+        },
+    },
+]
+
+AUTH_USER_MODEL = "users.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+INVITATION_TIMEOUT_DAYS = env.int("INVITATION_TIMEOUT_DAYS", default=7)
+
+# Sessions live in each schema's own table and the cookie is host-only (no SESSION_COOKIE_DOMAIN),
+# so a session of one provider is unknown to every other provider and to the platform.
+SESSION_COOKIE_DOMAIN = None
+CSRF_COOKIE_DOMAIN = None
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = SITE_SCHEME == "https"
+CSRF_COOKIE_SECURE = SITE_SCHEME == "https"
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
+)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("ru", "Русский")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "UTC"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / ".local" / "static"
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / ".local" / "media")
+MEDIA_URL = "/media/"
+# Files land under MEDIA_ROOT/<schema>/ so no two providers share a path.
+STORAGES = {
+    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        # Every key carries the schema it was written in.
+        "KEY_FUNCTION": "django_tenants.cache.make_key",
+    }
+}
+if env.str("CACHE_URL", default=""):
+    CACHES["default"] = {
+        **env.cache_url("CACHE_URL"),
+        "KEY_FUNCTION": "django_tenants.cache.make_key",
+    }
+
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kabinet <no-reply@localhost>")
+
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / ".local" / "celerybeat-schedule")
+)
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}

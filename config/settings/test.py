@@ -1,0 +1,19 @@
+"""Tests: fast hashing, e-mails in memory, a fixed key; the database comes from DATABASE_URL."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, env
+
+SECRET_KEY = "kabinet-tests-only"
+SITE_SCHEME = "http"
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PLATFORM_DOMAIN = "platform.test"
+PROVIDER_BASE_DOMAIN = "platform.test"
+STORAGES = {
+    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+MEDIA_ROOT = BASE_DIR / ".local" / "test-media"

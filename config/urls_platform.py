@@ -1,0 +1,14 @@
+"""URLs of the platform domain: reseller and operator consoles."""
+
+from django.urls import include, path
+
+from api.v1 import CurrentUserGetApi
+from config.health import health
+from console import views as console_views
+
+urlpatterns = [
+    path("", console_views.platform_home, name="home"),
+    path("api/v1/me", CurrentUserGetApi.as_view(), name="api-me-get"),
+    path("health", health, name="health"),
+    path("", include("tenants.users.urls")),
+]

@@ -1,0 +1,19 @@
+"""URLs of a provider's domain: the client cabinet, /manage/ for the provider's staff, the API."""
+
+from django.urls import include, path
+
+from api.v1 import CurrentUserGetApi
+from branding import views as branding_views
+from cabinet import views as cabinet_views
+from config.health import health
+from console import views as console_views
+
+urlpatterns = [
+    path("", cabinet_views.home, name="home"),
+    path("manage/", console_views.manage_home, name="console-manage-home"),
+    path("theme-<str:version>.css", branding_views.theme_css, name="branding-theme-css"),
+    path("brand/logo", branding_views.logo, name="branding-logo"),
+    path("api/v1/me", CurrentUserGetApi.as_view(), name="api-me-get"),
+    path("health", health, name="health"),
+    path("", include("tenants.users.urls")),
+]

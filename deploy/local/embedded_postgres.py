@@ -1,0 +1,46 @@
+"""A PostgreSQL for `make demo` and `make test` on a machine that has none.
+
+When DATABASE_URL is unset, start the PostgreSQL 16 that the `pgserver` package ships, with its
+data in .local/pgdata (git-ignored, reused by the next run), and point DATABASE_URL at it. The
+server stops when the last process that started it exits.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+DATA_DIR = ROOT / ".local" / "pgdata"
+DATABASE_NAME = "kabinet"
+
+
+class EmbeddedPostgresError(SystemExit):
+    def __init__(self, reason: str) -> None:
+        super().__init__(
+            f"Could not start the embedded PostgreSQL: {reason}\n"
+            "Set DATABASE_URL to use a PostgreSQL server of your own, for example\n"
+            "  DATABASE_URL=postgresql://postgres@127.0.0.1:5432/kabinet make demo"
+        )
+
+
+def ensure_database_url() -> object | None:
+    """Set DATABASE_URL to a running database; return the server handle to keep alive, if any."""
+    if os.environ.get("DATABASE_URL"):
+        return None
+    try:
+        import pgserver
+    except ImportError as error:
+        raise EmbeddedPostgresError(f"the pgserver package is not installed ({error})") from None
+    DATA_DIR.parent.mkdir(parents=True, exist_ok=True)
+    print(f"Starting the embedded PostgreSQL ({DATA_DIR.relative_to(ROOT)}) ...", file=sys.stderr)
+    try:
+        server = pgserver.get_server(DATA_DIR, cleanup_mode="stop")
+        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
+        if "1 row" not in exists:
+            server.psql(f"CREATE DATABASE {DATABASE_NAME};")
+    except Exception as error:  # noqa: BLE001 - any failure here means "cannot start"; say why
+        log = DATA_DIR / "log"
+        hint = f" (see {log})" if log.exists() else ""
+        raise EmbeddedPostgresError(f"{type(error).__name__}: {error}{hint}") from None
+    os.environ["DATABASE_URL"] = server.get_uri(DATABASE_NAME)
+    return server

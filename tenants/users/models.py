@@ -1,0 +1,90 @@
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OPERATOR = "operator", _("Platform operator")
+    RESELLER = "reseller", _("Reseller staff")
+    PROVIDER_ADMIN = "provider_admin", _("Provider administrator")
+    PROVIDER_STAFF = "provider_staff", _("Provider staff")
+    CLIENT = "client", _("Client")
+
+
+PLATFORM_ROLES = frozenset({Role.OPERATOR, Role.RESELLER})
+PROVIDER_STAFF_ROLES = frozenset({Role.PROVIDER_ADMIN, Role.PROVIDER_STAFF})
+
+
+class UserManager(BaseUserManager["User"]):
+    def get_by_natural_key(self, username: str) -> "User":
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser):
+    # Stored in lower case (see save()), so unique means unique regardless of case.
+    email = models.EmailField(_("e-mail"), max_length=254, unique=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    language = models.CharField(_("language"), max_length=5, blank=True, choices=settings.LANGUAGES)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def save(self, *args, **kwargs) -> None:
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_provider_staff(self) -> bool:
+        return self.role in PROVIDER_STAFF_ROLES
+
+    @property
+    def is_platform_user(self) -> bool:
+        return self.role in PLATFORM_ROLES
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def usable(self) -> "InvitationQuerySet":
+        return self.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """A one-time link that lets an invited user set a password. Only the token's hash is kept;
+    the row lives in the schema it was issued in, so the link means nothing anywhere else."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"invitation for {self.user}"
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)
+
+    @staticmethod
+    def default_expiry() -> datetime:
+        return timezone.now() + timedelta(days=settings.INVITATION_TIMEOUT_DAYS)

@@ -1,0 +1,52 @@
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django.utils import timezone
+
+from tenants.users.models import Invitation, Role, User, hash_token
+
+
+@transaction.atomic
+def user_create(
+    *, email: str, role: Role, full_name: str = "", password: str | None = None, language: str = ""
+) -> User:
+    """Create a user in the current schema; without a password, the user needs an invitation."""
+    user = User(email=email, role=role, full_name=full_name, language=language)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+def invitation_create(*, user: User) -> tuple[Invitation, str]:
+    """Issue a one-time invitation; returns the row and the token (only its hash is stored)."""
+    token = Invitation.new_token()
+    invitation = Invitation.objects.create(
+        user=user, token_hash=hash_token(token), expires_at=Invitation.default_expiry()
+    )
+    return invitation, token
+
+
+def invitation_get_usable(*, token: str) -> Invitation | None:
+    return (
+        Invitation.objects.usable()
+        .select_related("user")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, password: str) -> User:
+    """Set the invited user's password and spend the invitation (and any others of that user)."""
+    user = invitation.user
+    validate_password(password, user)
+    user.set_password(password)
+    user.is_active = True
+    user.save(update_fields=["password", "is_active"])
+    Invitation.objects.filter(user=user, accepted_at__isnull=True).update(
+        accepted_at=timezone.now()
+    )
+    return user

@@ -1,0 +1,66 @@
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.views.decorators.http import require_http_methods
+
+from tenants.users.forms import EmailAuthenticationForm, InvitationAcceptForm
+from tenants.users.models import User
+from tenants.users.services import invitation_accept, invitation_get_usable
+from tenants.users.tokens import password_reset_token_generator
+
+
+def home_for(user: User) -> str:
+    """Where a user lands after logging in on the current domain."""
+    return reverse("console-manage-home") if user.is_provider_staff else reverse("home")
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "users/login.html"
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        return home_for(self.request.user)
+
+
+class LogoutView(auth_views.LogoutView):
+    next_page = reverse_lazy("login")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "users/password_reset.html"
+    email_template_name = "users/password_reset_email.txt"
+    subject_template_name = "users/password_reset_subject.txt"
+    token_generator = password_reset_token_generator
+    success_url = reverse_lazy("password-reset-sent")
+
+
+class PasswordResetSentView(auth_views.PasswordResetDoneView):
+    template_name = "users/password_reset_sent.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "users/password_reset_confirm.html"
+    token_generator = password_reset_token_generator
+    post_reset_login = True
+    success_url = reverse_lazy("login")
+
+    def get_success_url(self) -> str:
+        return home_for(self.user) if self.post_reset_login else str(self.success_url)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = invitation_get_usable(token=token)
+    if invitation is None:
+        return render(request, "users/invitation_invalid.html", status=404)
+    form = InvitationAcceptForm(invitation.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = invitation_accept(invitation=invitation, password=form.cleaned_data["new_password1"])
+        login(request, user)
+        return redirect(home_for(user))
+    return render(
+        request, "users/invitation_accept.html", {"form": form, "invited": invitation.user}
+    )
