@@ -164,6 +164,16 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kabinet <no-reply@localhost>")
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="kabinet")
+# Only for the `filesystem://` broker (the demo's, which needs no server): where messages wait.
+CELERY_FILESYSTEM_BROKER_DIR = env.str(
+    "CELERY_FILESYSTEM_BROKER_DIR", default=str(BASE_DIR / ".local" / "broker")
+)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "data_folder_in": CELERY_FILESYSTEM_BROKER_DIR,
+    "data_folder_out": CELERY_FILESYSTEM_BROKER_DIR,
+    "store_processed": False,
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

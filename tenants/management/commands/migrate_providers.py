@@ -1,0 +1,42 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from tenants.migration_runner import SchemaOutcome, providers_migrate
+
+
+class Command(BaseCommand):
+    help = (
+        "Migrate the public schema, the provider template and every provider schema in parallel. "
+        "Providers already at the head are skipped; a provider whose migration fails is reported, "
+        "marked and not served until a later run succeeds."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=settings.MIGRATION_PROCESSES,
+            help="worker processes for provider schemas (default: MIGRATION_PROCESSES)",
+        )
+
+    def handle(self, *args, **options) -> None:
+        verbosity = options["verbosity"]
+
+        def report(outcome: SchemaOutcome) -> None:
+            if outcome.error:
+                self.stderr.write(f"FAILED {outcome.schema}: {outcome.error}")
+            elif outcome.migrated and verbosity >= 1:
+                self.stdout.write(f"migrated {outcome.schema} in {outcome.seconds:.2f}s")
+
+        outcomes = providers_migrate(processes=options["processes"], report=report)
+        failed = [outcome for outcome in outcomes if outcome.error]
+        migrated = sum(outcome.migrated for outcome in outcomes)
+        current = len(outcomes) - migrated - len(failed)
+        summary = (
+            f"{len(outcomes)} providers: {current} already at the head, "
+            f"{migrated} migrated, {len(failed)} failed"
+        )
+        if failed:
+            raise CommandError(summary + "; failed providers are not served until fixed")
+        if verbosity >= 1:
+            self.stdout.write(summary)

@@ -1,0 +1,88 @@
+"""Migrate every provider schema: skip those at the head, run the rest in parallel, keep going
+past failures and mark the providers that failed so they are not served until fixed."""
+
+import multiprocessing
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from django.core.management import call_command
+from django.db import connection, connections
+
+from tenants.migration_state import is_at_head
+from tenants.models import Provider
+from tenants.template_schema import template_ensure_current
+
+
+@dataclass(frozen=True)
+class SchemaOutcome:
+    schema: str
+    migrated: bool
+    error: str = ""
+    seconds: float = 0.0
+
+
+def migrate_schema(schema: str) -> SchemaOutcome:
+    """Apply the missing migrations to one schema; a failure is returned, not raised."""
+    started = time.perf_counter()
+    try:
+        call_command("migrate_schemas", schema_name=schema, interactive=False, verbosity=0)
+    except Exception as error:  # noqa: BLE001 - any failure is this schema's failure; report it
+        connection.close()
+        return SchemaOutcome(
+            schema, False, f"{type(error).__name__}: {error}".strip(), time.perf_counter() - started
+        )
+    return SchemaOutcome(schema, True, "", time.perf_counter() - started)
+
+
+def providers_migrate(
+    *, processes: int, report: Callable[[SchemaOutcome], None] = lambda outcome: None
+) -> list[SchemaOutcome]:
+    """Migrate the public schema, the template, then every provider that is behind the head.
+
+    Providers are checked with one small query each; only the lagging ones are handed to a pool
+    of `processes` worker processes. Returns one outcome per provider.
+    """
+    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+    template_ensure_current()
+    schemas = list(Provider.objects.order_by("schema_name").values_list("schema_name", flat=True))
+    outcomes = [SchemaOutcome(schema, False) for schema in schemas if is_at_head(schema)]
+    lagging = [schema for schema in schemas if not is_at_head(schema)]
+    for outcome in outcomes:
+        report(outcome)
+    if lagging:
+        outcomes.extend(_migrate_in_parallel(lagging, processes, report))
+    _record_outcomes(outcomes)
+    return outcomes
+
+
+def _migrate_in_parallel(
+    schemas: list[str], processes: int, report: Callable[[SchemaOutcome], None]
+) -> list[SchemaOutcome]:
+    if processes <= 1 or len(schemas) == 1:
+        results = []
+        for schema in schemas:
+            results.append(migrate_schema(schema))
+            report(results[-1])
+        return results
+    # Children must open their own connections: a socket shared across fork is corrupted by
+    # whichever process uses it second.
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    results = []
+    with ProcessPoolExecutor(max_workers=min(processes, len(schemas)), mp_context=context) as pool:
+        for outcome in pool.map(migrate_schema, schemas):
+            report(outcome)
+            results.append(outcome)
+    return results
+
+
+def _record_outcomes(outcomes: list[SchemaOutcome]) -> None:
+    failed = {outcome.schema: outcome.error for outcome in outcomes if outcome.error}
+    for schema, error in failed.items():
+        Provider.objects.filter(schema_name=schema).update(migration_error=error[:4000])
+    healthy = [outcome.schema for outcome in outcomes if not outcome.error]
+    Provider.objects.filter(schema_name__in=healthy).exclude(migration_error="").update(
+        migration_error=""
+    )
