@@ -28,7 +28,8 @@ def schema_fingerprint(schema: str) -> dict[str, list]:
                 SELECT c.relname,
                        -- the position among live columns: a dropped column leaves a gap in
                        -- attnum that no query can see
-                       row_number() OVER (PARTITION BY c.relname ORDER BY a.attnum), a.attname, format_type(a.atttypid, a.atttypmod),
+                       row_number() OVER (PARTITION BY c.relname ORDER BY a.attnum), a.attname,
+                       format_type(a.atttypid, a.atttypmod),
                        a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity,
                        a.attgenerated, a.attcollation::regcollation::text,
                        col_description(a.attrelid, a.attnum)
