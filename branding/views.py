@@ -9,7 +9,7 @@ from branding.selectors import brandbook_get
 
 
 @require_GET
-def theme_css(request: HttpRequest) -> HttpResponse:
+def theme_css(request: HttpRequest, version: str) -> HttpResponse:
     """The provider's palette as CSS custom properties. The URL carries the brandbook's version, so
     it can be cached for long; the response depends only on the schema of this host."""
     brandbook = brandbook_get()

@@ -59,13 +59,14 @@ def providers(django_db_setup, django_db_blocker) -> dict[str, Provider]:
 
 
 @pytest.fixture
-def provider_a(providers) -> Provider:
-    return providers["a"]
+def provider_a(db, providers) -> Provider:
+    """A fresh copy per test: a test's changes are rolled back in the database, not in objects."""
+    return Provider.objects.get(pk=providers["a"].pk)
 
 
 @pytest.fixture
-def provider_b(providers) -> Provider:
-    return providers["b"]
+def provider_b(db, providers) -> Provider:
+    return Provider.objects.get(pk=providers["b"].pk)
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,7 @@
 """Tests: fast hashing, e-mails in memory, a fixed key; the database comes from DATABASE_URL."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, MIDDLEWARE, env
 
 SECRET_KEY = "kabinet-tests-only"
 SITE_SCHEME = "http"
@@ -17,3 +17,6 @@ STORAGES = {
 }
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 MEDIA_ROOT = BASE_DIR / ".local" / "test-media"
+# Static files are served by Django's finders in tests; WhiteNoise would only warn about the
+# missing collected folder.
+MIDDLEWARE = [name for name in MIDDLEWARE if not name.startswith("whitenoise")]
