@@ -35,7 +35,11 @@ class ProviderTask(TenantTask):
                 f"{self.name} was given provider {provider_schema!r} but would run in schema "
                 f"{current!r}; send it with tenants.tasks.provider_task_send"
             )
-        if connection.tenant.migration_error:
+        if (
+            Provider.objects.filter(schema_name=provider_schema)
+            .exclude(migration_error="")
+            .exists()
+        ):
             raise WrongSchemaError(f"{provider_schema} failed to migrate; not running {self.name}")
         return super().__call__(provider_schema, *args, **kwargs)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pytest
 from django.db import connection
 from django.test import Client
+from django.test.utils import setup_databases, teardown_databases
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from tenants.models import Provider
@@ -30,6 +31,18 @@ def _make_provider(slug: str, **answers) -> Provider:
     if existing is not None:
         return existing
     return provider_create(slug=slug, admin_email=f"first-admin@{slug}.test", **answers).provider
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_test_environment, django_db_blocker) -> Iterator[None]:
+    """The test database, set up even when only `committed_db` tests run (pytest-django would
+    only set it up for tests marked for its own transactions)."""
+    with django_db_blocker.unblock():
+        config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+    yield
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        teardown_databases(config, verbosity=0)
 
 
 @pytest.fixture(scope="session")
@@ -76,6 +89,16 @@ def _start_in_public_schema(request) -> Iterator[None]:
         connection.set_schema_to_public()
     yield
     if "db" in request.fixturenames:
+        connection.set_schema_to_public()
+
+
+@pytest.fixture
+def committed_db(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """Database access without the wrapping transaction, for what other processes must see (a
+    Celery worker, migration processes). The test removes what it made."""
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        yield
         connection.set_schema_to_public()
 
 

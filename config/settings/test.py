@@ -15,7 +15,16 @@ STORAGES = {
     "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+# Tests that run a real worker use the machine's broker when CELERY_BROKER_URL is set (CI: Redis),
+# and otherwise files under .local/test-broker; their own queue keeps demo workers away.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+CELERY_TASK_DEFAULT_QUEUE = "kabinet-tests"
+CELERY_FILESYSTEM_BROKER_DIR = str(BASE_DIR / ".local" / "test-broker")
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "data_folder_in": CELERY_FILESYSTEM_BROKER_DIR,
+    "data_folder_out": CELERY_FILESYSTEM_BROKER_DIR,
+    "store_processed": False,
+}
 MEDIA_ROOT = BASE_DIR / ".local" / "test-media"
 # Static files are served by Django's finders in tests; WhiteNoise would only warn about the
 # missing collected folder.
