@@ -9,9 +9,7 @@ class EmailAuthenticationForm(AuthenticationForm):
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
     error_messages = {
-        "invalid_login": _(
-            "The e-mail or password is wrong. Both are case-sensitive except the e-mail."
-        ),
+        "invalid_login": _("The e-mail or password is wrong. The password is case-sensitive."),
         "inactive": _("This account is disabled."),
     }
 

@@ -38,14 +38,19 @@ def invitation_get_usable(*, token: str) -> Invitation | None:
     )
 
 
+def user_set_password(*, user: User, password: str, validate: bool = True) -> User:
+    """Set a password; `validate=False` only for fixed demo passwords."""
+    if validate:
+        validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user
+
+
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, password: str) -> User:
     """Set the invited user's password and spend the invitation (and any others of that user)."""
-    user = invitation.user
-    validate_password(password, user)
-    user.set_password(password)
-    user.is_active = True
-    user.save(update_fields=["password", "is_active"])
+    user = user_set_password(user=invitation.user, password=password)
     Invitation.objects.filter(user=user, accepted_at__isnull=True).update(
         accepted_at=timezone.now()
     )

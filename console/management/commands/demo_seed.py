@@ -1,0 +1,82 @@
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from django_tenants.utils import get_public_schema_name, schema_context
+
+from branding.services import brandbook_update
+from tenants.links import platform_url, provider_url
+from tenants.models import Provider, ProviderStatus, Reseller
+from tenants.services import platform_user_create, provider_create, reseller_create
+from tenants.users.models import Role, User
+from tenants.users.services import user_create, user_set_password
+
+DEMO_FILE = settings.BASE_DIR / "deploy" / "demo" / "providers.json"
+
+
+class Command(BaseCommand):
+    help = "Create the demo's reseller, operator and providers (once; later runs reuse them)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--file", type=Path, default=DEMO_FILE)
+
+    def handle(self, *args, **options) -> None:
+        demo = json.loads(options["file"].read_text(encoding="utf-8"))
+        password = demo["password"]
+        reseller = Reseller.objects.filter(
+            slug=demo["reseller"]["slug"]
+        ).first() or reseller_create(name=demo["reseller"]["name"], slug=demo["reseller"]["slug"])
+        self._platform_user(demo["operator_email"], Role.OPERATOR, password)
+        self._platform_user(demo["reseller"]["staff_email"], Role.RESELLER, password, reseller)
+
+        lines = [
+            f"Platform console  {platform_url('/login')}",
+            f"  operator        {demo['operator_email']} / {password}",
+            f"  reseller        {demo['reseller']['staff_email']} / {password}",
+        ]
+        for entry in demo["providers"]:
+            provider = self._provider(entry, reseller if entry["reseller"] else None, password)
+            lines += [
+                f"{provider.name:<17} {provider_url(provider, '/login')}",
+                f"  provider admin  {entry['admin_email']} / {password}  (then /manage/)",
+                f"  client          {entry['client_email']} / {password}",
+            ]
+        self.stdout.write("\n".join(lines))
+
+    def _platform_user(self, email: str, role: Role, password: str, reseller=None) -> None:
+        with schema_context(get_public_schema_name()):
+            if not User.objects.filter(email=email).exists():
+                platform_user_create(email=email, role=role, password=password, reseller=reseller)
+
+    def _provider(self, entry: dict, reseller: Reseller | None, password: str) -> Provider:
+        provider = Provider.objects.filter(slug=entry["slug"]).first()
+        if provider is not None:
+            return provider
+        provider = provider_create(
+            name=entry["name"],
+            slug=entry["slug"],
+            admin_email=entry["admin_email"],
+            industry=entry["industry"],
+            client_kinds=entry["client_kinds"],
+            language=entry["language"],
+            time_zone=entry["time_zone"],
+            currency=entry["currency"],
+            brand_mode=entry["brand_mode"],
+            reseller=reseller,
+            status=ProviderStatus.ACTIVE,
+        ).provider
+        brand = entry["brand"]
+        logo = DEMO_FILE.parent / "logos" / brand["logo"]
+        with schema_context(provider.schema_name):
+            brandbook_update(
+                primary_color=brand["primary_color"],
+                accent_color=brand["accent_color"],
+                background_color=brand["background_color"],
+                logo_name=logo.name,
+                logo_content=logo.read_bytes(),
+            )
+            admin = User.objects.get(email=entry["admin_email"])
+            user_set_password(user=admin, password=password, validate=False)
+            user_create(email=entry["client_email"], role=Role.CLIENT, password=password)
+        return provider

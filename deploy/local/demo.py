@@ -1,0 +1,151 @@
+"""`make demo`: database, migrations, demo providers, then web, worker and beat until Ctrl-C.
+
+Every child runs in its own process group, so Ctrl-C reaches only this supervisor, which then
+stops the children in order and waits for them. If any child dies, the rest are stopped too.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from deploy.local.embedded_postgres import ROOT, ensure_database_url
+
+PORT = int(os.environ.get("KABINET_PORT", "8000"))
+LOCAL = ROOT / ".local"
+
+
+def demo_environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.demo")
+    env.setdefault("PLATFORM_DOMAIN", "localhost")
+    env.setdefault("PROVIDER_BASE_DOMAIN", "localhost")
+    env.setdefault("SITE_PORT", str(PORT))
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout + result.stderr)
+        raise SystemExit(f"manage.py {' '.join(args)} failed (exit {result.returncode})")
+    return result.stdout
+
+
+def start(name: str, command: list[str], env: dict[str, str]) -> subprocess.Popen:
+    log = (LOCAL / f"{name}.log").open("a")
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+
+def wait_for_web(web: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{PORT}/health", headers={"Host": "localhost"}
+    )
+    while time.monotonic() < deadline:
+        if web.poll() is not None:
+            raise SystemExit(f"the web server exited; see {LOCAL / 'web.log'}")
+        try:
+            with urllib.request.urlopen(request, timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.3)
+    raise SystemExit(f"the web server did not answer on port {PORT}; see {LOCAL / 'web.log'}")
+
+
+def stop(processes: dict[str, subprocess.Popen]) -> None:
+    for process in processes.values():
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    for process in processes.values():
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def main() -> int:
+    LOCAL.mkdir(exist_ok=True)
+    (LOCAL / "broker").mkdir(exist_ok=True)
+    server = ensure_database_url()  # noqa: F841 - keeps the embedded database up until we exit
+    env = demo_environment()
+    print("Migrating ...", flush=True)
+    manage(env, "migrate_providers", "--verbosity=0")
+    manage(env, "collectstatic", "--noinput", "--verbosity=0")
+    print("Provisioning the demo providers ...", flush=True)
+    logins = manage(env, "demo_seed")
+
+    python = str(Path(sys.executable))
+    processes = {
+        "web": start(
+            "web",
+            [
+                python,
+                "-m",
+                "gunicorn",
+                "config.wsgi",
+                f"--bind=127.0.0.1:{PORT}",
+                "--workers=2",
+                "--access-logfile=-",
+            ],
+            env,
+        ),
+        "worker": start(
+            "worker",
+            [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--concurrency=1",
+                "--loglevel=INFO",
+            ],
+            env,
+        ),
+        "beat": start(
+            "beat",
+            [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "beat",
+                "--loglevel=INFO",
+                f"--schedule={LOCAL / 'celerybeat-schedule'}",
+            ],
+            env,
+        ),
+    }
+    try:
+        wait_for_web(processes["web"])
+        print(f"\nKabinet demo is running (logs in {LOCAL.relative_to(ROOT)}/*.log)\n")
+        print(logins)
+        print("\nPress Ctrl-C to stop.", flush=True)
+        while all(process.poll() is None for process in processes.values()):
+            time.sleep(0.5)
+        died = [name for name, process in processes.items() if process.poll() is not None]
+        print(f"{', '.join(died)} stopped unexpectedly; see {LOCAL.relative_to(ROOT)}/", flush=True)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopping ...", flush=True)
+        return 0
+    finally:
+        stop(processes)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
