@@ -2,38 +2,16 @@
 past failures and mark the providers that failed so they are not served until fixed."""
 
 import multiprocessing
-import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 
 from tenants.migration_state import is_at_head
+from tenants.migration_worker import SchemaOutcome, migrate_schema, setup_worker
 from tenants.models import Provider
 from tenants.template_schema import template_ensure_current
-
-
-@dataclass(frozen=True)
-class SchemaOutcome:
-    schema: str
-    migrated: bool
-    error: str = ""
-    seconds: float = 0.0
-
-
-def migrate_schema(schema: str) -> SchemaOutcome:
-    """Apply the missing migrations to one schema; a failure is returned, not raised."""
-    started = time.perf_counter()
-    try:
-        call_command("migrate_schemas", schema_name=schema, interactive=False, verbosity=0)
-    except Exception as error:  # noqa: BLE001 - any failure is this schema's failure; report it
-        connection.close()
-        return SchemaOutcome(
-            schema, False, f"{type(error).__name__}: {error}".strip(), time.perf_counter() - started
-        )
-    return SchemaOutcome(schema, True, "", time.perf_counter() - started)
 
 
 def providers_migrate(
@@ -66,12 +44,17 @@ def _migrate_in_parallel(
             results.append(migrate_schema(schema))
             report(results[-1])
         return results
-    # Children must open their own connections: a socket shared across fork is corrupted by
-    # whichever process uses it second.
-    connections.close_all()
-    context = multiprocessing.get_context("fork")
+    # Fresh interpreters rather than forks: a fork copies open database sockets and whatever
+    # other threads held, which corrupts both sides. Each worker sets Django up once and uses the
+    # same database as this process.
+    context = multiprocessing.get_context("spawn")
     results = []
-    with ProcessPoolExecutor(max_workers=min(processes, len(schemas)), mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=min(processes, len(schemas)),
+        mp_context=context,
+        initializer=setup_worker,
+        initargs=(connection.settings_dict["NAME"],),
+    ) as pool:
         for outcome in pool.map(migrate_schema, schemas):
             report(outcome)
             results.append(outcome)

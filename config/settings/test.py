@@ -29,3 +29,6 @@ MEDIA_ROOT = BASE_DIR / ".local" / "test-media"
 # Static files are served by Django's finders in tests; WhiteNoise would only warn about the
 # missing collected folder.
 MIDDLEWARE = [name for name in MIDDLEWARE if not name.startswith("whitenoise")]
+# Close the connection after each request: the live server's request threads must not keep
+# sessions open when the test database is dropped.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

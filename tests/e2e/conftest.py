@@ -12,7 +12,7 @@ from django.test.testcases import LiveServerThread
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live_url(django_db_setup, django_db_blocker) -> Iterator[str]:
     with django_db_blocker.unblock():
         server = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
@@ -23,14 +23,16 @@ def live_url(django_db_setup, django_db_blocker) -> Iterator[str]:
             raise server.error
         yield f"{server.port}"
         server.terminate()
+        server.join()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     if CHROMIUM is None:
         pytest.skip("Chromium is not installed (Debian: apt-get install chromium)")
     # Playwright's sync API keeps an event loop on this thread; the test's own ORM calls stay
     # synchronous, so Django's guard against async contexts does not apply to them.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
@@ -47,6 +49,8 @@ def browser() -> Iterator[object]:
         )
         yield browser
         browser.close()
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 import pytest
+from django.db import connections
 from django_tenants.utils import schema_context
 
 from tenants.users.models import Role, User
@@ -13,6 +14,9 @@ def client_of_alpha(committed_db, providers):
     yield persona
     with schema_context(providers["a"].schema_name):
         User.objects.filter(pk=persona.user.pk).delete()
+    # While Playwright runs, Django hands this thread a context-local connection; close it here,
+    # in the context that opened it.
+    connections.close_all()
 
 
 def test_client_logs_in_on_its_portal_and_is_a_stranger_at_another(

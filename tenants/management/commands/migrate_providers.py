@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tenants.migration_runner import SchemaOutcome, providers_migrate
+from tenants.migration_runner import providers_migrate
+from tenants.migration_worker import SchemaOutcome
 
 
 class Command(BaseCommand):
