@@ -1,0 +1,172 @@
+"""Provisioning and migration-run timings at scale (`make bench`; results in docs/PERFORMANCE.md).
+
+Creates a scratch database next to DATABASE_URL's, provisions N providers one after another
+(timing each), re-creates the last five a few times at that size, then times migration runs with
+nothing to apply. Prints a Markdown table. The scratch database is dropped at the end.
+
+    python -m bench.provisioning --providers 200
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+BENCH_DATABASE = "kabinet_bench"
+
+
+def _server_url(database: str) -> str:
+    url = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(url._replace(path="/" + database))
+
+
+def _recreate_database() -> None:
+    with psycopg.connect(_server_url("postgres"), autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE}")
+        admin.execute(f"CREATE DATABASE {BENCH_DATABASE}")
+
+
+def _drop_database() -> None:
+    with psycopg.connect(_server_url("postgres"), autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+
+
+def _answers(index: int) -> dict:
+    return {
+        "name": f"Bench Provider {index}",
+        "slug": f"bench-{index}",
+        "admin_email": f"admin@bench-{index}.test",
+        "industry": "isp",
+        "client_kinds": ["individual"],
+        "language": "ru",
+        "time_zone": "Europe/Moscow",
+        "currency": "RUB",
+    }
+
+
+def _provision(index: int) -> float:
+    from tenants.services import provider_create
+
+    started = time.perf_counter()
+    provider_create(**_answers(index))
+    return time.perf_counter() - started
+
+
+def _remove(index: int) -> None:
+    from django.db import connection
+
+    from tenants.models import Provider
+
+    provider = Provider.objects.get(slug=f"bench-{index}")
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP SCHEMA "{provider.schema_name}" CASCADE')
+    provider.domains.all().delete()
+    provider.delete()
+
+
+def _forget_last_migration_everywhere() -> None:
+    """Make every provider one (re-runnable) migration behind the head."""
+    from django.db import connection
+
+    from tenants.models import Provider
+
+    with connection.cursor() as cursor:
+        for schema in Provider.objects.values_list("schema_name", flat=True):
+            cursor.execute(
+                f'DELETE FROM "{schema}".django_migrations '
+                "WHERE app = 'branding' AND name = '0002_default_brandbook'"
+            )
+
+
+def _median(values: list[float]) -> str:
+    return (
+        f"{statistics.median(values):.3f} s (n={len(values)}, {min(values):.3f}–{max(values):.3f})"
+    )
+
+
+def run(providers: int, rounds: int, processes: int) -> list[tuple[str, str]]:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from tenants.migration_runner import providers_migrate
+    from tenants.template_schema import template_ensure_current
+
+    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+    started = time.perf_counter()
+    template_ensure_current()
+    results = [("template schema migrated once", f"{time.perf_counter() - started:.2f} s")]
+
+    timings = []
+    for index in range(1, providers + 1):
+        timings.append(_provision(index))
+        if index % 50 == 0:
+            print(f"  {index} providers, last {timings[-1]:.3f} s", file=sys.stderr, flush=True)
+    last_five = list(range(providers - 4, providers + 1))
+    recreated = list(timings[-5:])
+    for _ in range(rounds):
+        for index in last_five:
+            _remove(index)
+        recreated.extend(_provision(index) for index in last_five)
+
+    results += [
+        ("provision providers #1–#5", _median(timings[:5])),
+        (
+            f"provision providers #{providers - 4}–#{providers} (with re-creations)",
+            _median(recreated),
+        ),
+        (f"provision all {providers}, one after another", f"{sum(timings):.1f} s"),
+    ]
+    runs = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        outcomes = providers_migrate(processes=processes)
+        runs.append(time.perf_counter() - started)
+        assert not any(outcome.migrated or outcome.error for outcome in outcomes)
+    results.append((f"migration run, nothing to apply, {providers} providers", _median(runs)))
+
+    for process_count in sorted({1, processes}):
+        _forget_last_migration_everywhere()
+        started = time.perf_counter()
+        outcomes = providers_migrate(processes=process_count)
+        elapsed = time.perf_counter() - started
+        assert all(outcome.migrated for outcome in outcomes)
+        results.append(
+            (
+                f"migration run, every provider one migration behind, {process_count} process(es)",
+                f"{elapsed:.1f} s",
+            )
+        )
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--providers", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--processes", type=int, default=2)
+    options = parser.parse_args()
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    _recreate_database()
+    os.environ["DATABASE_URL"] = _server_url(BENCH_DATABASE)
+    try:
+        results = run(options.providers, options.rounds, options.processes)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        _drop_database()
+    print("| measurement | result (median) |\n| --- | --- |")
+    for label, value in results:
+        print(f"| {label} | {value} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
