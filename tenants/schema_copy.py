@@ -117,6 +117,7 @@ def build_copy_plan(template: str) -> CopyPlan:
         indexes = [row[0] for row in cursor.fetchall()]
         cursor.execute(_TABLE_COMMENTS, params)
         table_comments = cursor.fetchall()
+    connection.search_path_set_schemas = None
 
     columns_by_table: dict[int, list[tuple]] = {}
     for row in columns:

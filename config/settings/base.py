@@ -36,6 +36,9 @@ DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 # A pooler in transaction mode is not (see docs/ARCHITECTURE.md).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+# Issue `SET search_path` once per schema switch, not before every query. Safe with the
+# django-tenants release pinned here, which forgets the path on rollback and savepoint rollback.
+TENANT_LIMIT_SET_CALLS = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SHARED_APPS = [
