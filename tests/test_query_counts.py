@@ -1,4 +1,4 @@
-"""Queries per page stay flat: the routing lookup, the session, the user, the brandbook, the page."""
+"""Queries per page stay flat: routing, session, user, brandbook, then the page itself."""
 
 from django.test import Client
 
