@@ -48,7 +48,10 @@ class ProviderRoutingMiddleware:
             return unknown_host(request)
         provider = domain.tenant
         if not provider.is_served:
-            return render(request, "errors/unavailable.html", {"name": provider.name}, status=503)
+            with translation.override(provider.language):
+                return render(
+                    request, "errors/unavailable.html", {"name": provider.name}, status=503
+                )
         request.provider = request.tenant = provider
         connection.set_tenant(provider)
         return self.get_response(request)

@@ -7,6 +7,7 @@ server stops when the last process that started it exits.
 
 import os
 import sys
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -27,6 +28,8 @@ def ensure_database_url() -> object | None:
     """Set DATABASE_URL to a running database; return the server handle to keep alive, if any."""
     if os.environ.get("DATABASE_URL"):
         return None
+    # platformdirs warns when XDG_RUNTIME_DIR is unset and falls back to /tmp, which is fine here.
+    warnings.filterwarnings("ignore", module="platformdirs")
     try:
         import pgserver
     except ImportError as error:

@@ -69,6 +69,7 @@ def test_suspended_provider_shows_a_maintenance_page(db, provider_a, browser_a):
 
     assert response.status_code == 503
     assert "Альфа-Связь" in response.content.decode()
+    assert "идут технические работы" in response.content.decode()
     assert "<form" not in response.content.decode()
 
 
