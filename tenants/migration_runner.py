@@ -25,10 +25,13 @@ def providers_migrate(
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
     template_ensure_current()
     schemas = list(Provider.objects.order_by("schema_name").values_list("schema_name", flat=True))
-    outcomes = [SchemaOutcome(schema, False) for schema in schemas if is_at_head(schema)]
-    lagging = [schema for schema in schemas if not is_at_head(schema)]
-    for outcome in outcomes:
-        report(outcome)
+    outcomes, lagging = [], []
+    for schema in schemas:
+        if is_at_head(schema):
+            outcomes.append(SchemaOutcome(schema, False))
+            report(outcomes[-1])
+        else:
+            lagging.append(schema)
     if lagging:
         outcomes.extend(_migrate_in_parallel(lagging, processes, report))
     _record_outcomes(outcomes)

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from tenants.migration_runner import providers_migrate
 from tenants.migration_worker import SchemaOutcome
@@ -29,7 +30,11 @@ class Command(BaseCommand):
             elif outcome.migrated and verbosity >= 1:
                 self.stdout.write(f"migrated {outcome.schema} in {outcome.seconds:.2f}s")
 
-        outcomes = providers_migrate(processes=options["processes"], report=report)
+        try:
+            outcomes = providers_migrate(processes=options["processes"], report=report)
+        except DatabaseError as error:
+            # The public schema or the template failed: the migrations themselves are broken.
+            raise CommandError(f"migrating the platform schemas failed: {error}") from error
         failed = [outcome for outcome in outcomes if outcome.error]
         migrated = sum(outcome.migrated for outcome in outcomes)
         current = len(outcomes) - migrated - len(failed)
