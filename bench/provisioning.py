@@ -68,6 +68,23 @@ def _remove(index: int) -> None:
     provider.delete()
 
 
+def _schema_by_migrations() -> float:
+    """The alternative to copying: a schema made by replaying every migration (then dropped)."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE SCHEMA bench_by_migrations")
+    call_command(
+        "migrate_schemas", schema_name="bench_by_migrations", interactive=False, verbosity=0
+    )
+    elapsed = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("DROP SCHEMA bench_by_migrations CASCADE")
+    return elapsed
+
+
 def _forget_last_migration_everywhere() -> None:
     """Make every provider one (re-runnable) migration behind the head."""
     from django.db import connection
@@ -102,6 +119,7 @@ def run(providers: int, rounds: int, processes: int) -> list[tuple[str, str]]:
     template_ensure_current()
     results = [("template schema migrated once", f"{time.perf_counter() - started:.2f} s")]
 
+    by_migrations = [_schema_by_migrations() for _ in range(rounds)]
     timings = []
     for index in range(1, providers + 1):
         timings.append(_provision(index))
@@ -121,6 +139,14 @@ def run(providers: int, rounds: int, processes: int) -> list[tuple[str, str]]:
             _median(recreated),
         ),
         (f"provision all {providers}, one after another", f"{sum(timings):.1f} s"),
+        (
+            "for comparison: a schema by replaying migrations, at 0 providers",
+            _median(by_migrations),
+        ),
+        (
+            f"for comparison: a schema by replaying migrations, at {providers} providers",
+            _median([_schema_by_migrations() for _ in range(rounds)]),
+        ),
     ]
     runs = []
     for _ in range(rounds):

@@ -3,7 +3,7 @@ migrations only (it has no Domain, so no request can reach it, and tasks refuse 
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from psycopg import sql
 
 from tenants.migration_state import is_at_head, schema_exists
@@ -27,17 +27,18 @@ def template_ensure_current() -> bool:
     template = template_schema_name()
     if schema_exists(template) and is_at_head(template):
         return False
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s)", [_TEMPLATE_LOCK])
+    # The lock lives on a connection of its own: the migrate command closes the default one.
+    lock_connection = connections.create_connection(DEFAULT_DB_ALIAS)
     try:
+        with lock_connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [_TEMPLATE_LOCK])
         if not schema_exists(template):
             with connection.cursor() as cursor:
                 cursor.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(template)))
         if not is_at_head(template):
             call_command("migrate_schemas", schema_name=template, interactive=False, verbosity=0)
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [_TEMPLATE_LOCK])
+        lock_connection.close()
     return True
 
 

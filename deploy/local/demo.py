@@ -6,6 +6,7 @@ stops the children in order and waits for them. If any child dies, the rest are 
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -13,7 +14,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from deploy.local.embedded_postgres import ROOT, ensure_database_url
+from deploy.local.embedded_postgres import ROOT, ensure_database_url, stop_on_signals
 
 PORT = int(os.environ.get("KABINET_PORT", "8000"))
 LOCAL = ROOT / ".local"
@@ -75,7 +76,23 @@ def stop(processes: dict[str, subprocess.Popen]) -> None:
             process.wait()
 
 
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def main() -> int:
+    stop_on_signals()
+    if not port_is_free(PORT):
+        raise SystemExit(
+            f"Port {PORT} is in use (is another demo still running?). "
+            f"Stop it, or choose another port: KABINET_PORT=8001 make demo"
+        )
     LOCAL.mkdir(exist_ok=True)
     (LOCAL / "broker").mkdir(exist_ok=True)
     server = ensure_database_url()  # noqa: F841 - keeps the embedded database up until we exit

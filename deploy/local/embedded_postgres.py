@@ -5,7 +5,9 @@ data in .local/pgdata (git-ignored, reused by the next run), and point DATABASE_
 server stops when the last process that started it exits.
 """
 
+import json
 import os
+import signal
 import sys
 import warnings
 from pathlib import Path
@@ -35,6 +37,7 @@ def ensure_database_url() -> object | None:
     except ImportError as error:
         raise EmbeddedPostgresError(f"the pgserver package is not installed ({error})") from None
     DATA_DIR.parent.mkdir(parents=True, exist_ok=True)
+    _forget_dead_handles()
     print(f"Starting the embedded PostgreSQL ({DATA_DIR.relative_to(ROOT)}) ...", file=sys.stderr)
     try:
         server = pgserver.get_server(DATA_DIR, cleanup_mode="stop")
@@ -47,3 +50,38 @@ def ensure_database_url() -> object | None:
         raise EmbeddedPostgresError(f"{type(error).__name__}: {error}{hint}") from None
     os.environ["DATABASE_URL"] = server.get_uri(DATABASE_NAME)
     return server
+
+
+def _forget_dead_handles() -> None:
+    """Drop processes that died without stopping the server from pgserver's list of users.
+
+    pgserver stops the server when the last process on that list exits; a process killed without
+    cleaning up stays listed forever, and the server would then never stop again.
+    """
+    handles = DATA_DIR / ".handle_pids.json"
+    if not handles.exists():
+        return
+    try:
+        pids = json.loads(handles.read_text())
+    except (OSError, ValueError):
+        return
+    alive = [pid for pid in pids if _is_running(pid)]
+    if alive != pids:
+        handles.write_text(json.dumps(alive))
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def stop_on_signals() -> None:
+    """Treat SIGTERM and SIGHUP (and SIGINT, even when inherited as ignored) as Ctrl-C, so every
+    way of stopping reaches the code that stops the children and the database."""
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        signal.signal(getattr(signal, name), signal.default_int_handler)

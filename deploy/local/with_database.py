@@ -6,7 +6,7 @@ python -m deploy.local.with_database -- pytest -q
 import subprocess
 import sys
 
-from deploy.local.embedded_postgres import ensure_database_url
+from deploy.local.embedded_postgres import ensure_database_url, stop_on_signals
 
 
 def main(argv: list[str]) -> int:
@@ -14,10 +14,14 @@ def main(argv: list[str]) -> int:
     if not command:
         print("usage: python -m deploy.local.with_database -- COMMAND [ARGS...]", file=sys.stderr)
         return 2
+    stop_on_signals()
     server = ensure_database_url()  # noqa: F841 - keeps the server up until we exit
+    child = subprocess.Popen(command)
     try:
-        return subprocess.call(command)
+        return child.wait()
     except KeyboardInterrupt:
+        child.terminate()
+        child.wait()
         return 130
 
 
