@@ -87,12 +87,12 @@ def port_is_free(port: int) -> bool:
 
 
 def main() -> int:
-    stop_on_signals()
     if not port_is_free(PORT):
         raise SystemExit(
             f"Port {PORT} is in use (is another demo still running?). "
             f"Stop it, or choose another port: KABINET_PORT=8001 make demo"
         )
+    stop_on_signals()
     LOCAL.mkdir(exist_ok=True)
     (LOCAL / "broker").mkdir(exist_ok=True)
     server = ensure_database_url()  # noqa: F841 - keeps the embedded database up until we exit

@@ -38,3 +38,20 @@ def test_missing_package_is_a_clear_message(monkeypatch):
         embedded_postgres.ensure_database_url()
 
     assert "the pgserver package is not installed" in str(stopped.value.code)
+
+
+def test_handles_of_processes_that_died_are_forgotten(monkeypatch, tmp_path):
+    import json
+    import os
+    import subprocess
+
+    finished = subprocess.Popen(["true"])
+    finished.wait()
+    data_dir = tmp_path / "pgdata"
+    data_dir.mkdir()
+    (data_dir / ".handle_pids.json").write_text(json.dumps([finished.pid, os.getpid()]))
+    monkeypatch.setattr(embedded_postgres, "DATA_DIR", data_dir)
+
+    embedded_postgres._forget_dead_handles()
+
+    assert json.loads((data_dir / ".handle_pids.json").read_text()) == [os.getpid()]
