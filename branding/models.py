@@ -39,3 +39,8 @@ class Brandbook(models.Model):
         for field in ("primary_color", "accent_color", "background_color"):
             setattr(self, field, getattr(self, field).lower())
         super().save(*args, **kwargs)
+
+    @property
+    def version(self) -> str:
+        """Changes whenever the brandbook does; part of the theme's and logo's URLs."""
+        return str(int(self.updated_at.timestamp() * 1000))

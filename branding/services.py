@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 
@@ -22,8 +23,14 @@ def brandbook_update(
     ):
         if value is not None:
             setattr(brandbook, field, value.lower())
-    if logo_content is not None and logo_name:
-        brandbook.logo.save(logo_name, ContentFile(logo_content), save=False)
-    brandbook.full_clean()
+    brandbook.full_clean(exclude=["logo"])
+    if logo_content is not None:
+        # Check the name before anything reaches the disk.
+        logo = ContentFile(logo_content, name=logo_name or "")
+        try:
+            Brandbook._meta.get_field("logo").run_validators(logo)
+        except ValidationError as error:
+            raise ValidationError({"logo": error.messages}) from error
+        brandbook.logo.save(logo.name, logo, save=False)
     brandbook.save()
     return brandbook

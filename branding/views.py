@@ -1,3 +1,4 @@
+import logging
 import mimetypes
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -6,6 +7,8 @@ from django.views.decorators.http import require_GET
 
 from branding.colors import readable_text_on
 from branding.selectors import brandbook_get
+
+logger = logging.getLogger(__name__)
 
 
 @require_GET
@@ -22,7 +25,11 @@ def theme_css(request: HttpRequest, version: str) -> HttpResponse:
         },
     )
     response = HttpResponse(css, content_type="text/css; charset=utf-8")
-    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    # Only the current version may be kept for good; any other URL gets today's palette uncached.
+    if version == brandbook.version:
+        response["Cache-Control"] = "public, max-age=31536000, immutable"
+    else:
+        response["Cache-Control"] = "no-cache"
     return response
 
 
@@ -33,7 +40,12 @@ def logo(request: HttpRequest) -> FileResponse:
     if not brandbook.logo:
         raise Http404
     content_type = mimetypes.guess_type(brandbook.logo.name)[0] or "application/octet-stream"
-    response = FileResponse(brandbook.logo.open("rb"), content_type=content_type)
+    try:
+        stream = brandbook.logo.open("rb")
+    except FileNotFoundError:
+        logger.error("logo file %s is missing", brandbook.logo.name)
+        raise Http404 from None
+    response = FileResponse(stream, content_type=content_type)
     response["Cache-Control"] = "public, max-age=300"
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     return response

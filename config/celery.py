@@ -17,4 +17,8 @@ app.conf.beat_schedule = {
         "args": ["tenants.users.tasks.sessions_clear_expired_task"],
         "schedule": crontab(minute=17, hour="*/6"),
     },
+    "platform-sessions-clear-expired": {
+        "task": "tenants.users.tasks.platform_sessions_clear_expired_task",
+        "schedule": crontab(minute=47, hour="*/6"),
+    },
 }

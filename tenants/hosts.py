@@ -12,7 +12,7 @@ def canonical_host(raw: str | None) -> str | None:
     """Return the canonical form of a host name, or None if it cannot be a host name.
 
     `Пример.РФ`, `xn--e1afmkfd.xn--p1ai.` and `XN--E1AFMKFD.xn--p1ai:8000` all give
-    `xn--e1afmkfd.xn--p1ai`. IP literals and characters no domain can hold give None.
+    `xn--e1afmkfd.xn--p1ai`. IPv6 literals and characters no domain can hold give None.
     """
     if not raw:
         return None
@@ -44,3 +44,9 @@ def display_host(host: str) -> str:
         return idna.decode(host)
     except idna.IDNAError:
         return host
+
+
+def is_public_domain_name(host: str) -> bool:
+    """A name a provider's portal can live on: at least two labels, and not an IPv4 address."""
+    labels = host.split(".")
+    return len(labels) >= 2 and not labels[-1].isdigit()

@@ -1,3 +1,5 @@
+import contextlib
+import logging
 import re
 from collections.abc import Callable
 
@@ -9,9 +11,11 @@ from django.urls import set_urlconf
 from django.utils import timezone, translation
 
 from tenants.hosts import canonical_host
-from tenants.models import Domain
+from tenants.models import Domain, Provider
 
 _PORT = re.compile(r":(\d{1,5})$")
+_FORWARDED_HOST = "HTTP_X_FORWARDED_HOST"
+logger = logging.getLogger(__name__)
 
 
 class ProviderRoutingMiddleware:
@@ -31,40 +35,77 @@ class ProviderRoutingMiddleware:
         connection.set_schema_to_public()
         request.provider = None
         header = self._host_header(request)
-        raw_host = request.META.get(header, "").split(",")[0].strip()
+        raw_host = _as_sent(request.META.get(header, ""), take_last=header == _FORWARDED_HOST)
         host = canonical_host(raw_host)
         if host is None:
             return unknown_host(request)
-        port = _PORT.search(raw_host)
-        request.META[header] = host + (f":{port.group(1)}" if port else "")
+        if not raw_host.isascii() or raw_host != request.META.get(header):
+            port = _PORT.search(raw_host)
+            request.META[header] = host + (f":{port.group(1)}" if port else "")
 
         if host == canonical_host(settings.PLATFORM_DOMAIN):
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
             set_urlconf(request.urlconf)
             return self.get_response(request)
 
-        domain = Domain.objects.select_related("tenant").filter(domain=host).first()
+        domain = (
+            Domain.objects.select_related("tenant")
+            .with_schema_presence()
+            .filter(domain=host)
+            .first()
+        )
         if domain is None:
             return unknown_host(request)
         provider = domain.tenant
-        if not provider.is_served:
-            with translation.override(provider.language):
-                return render(
-                    request, "errors/unavailable.html", {"name": provider.name}, status=503
-                )
+        if not provider.is_served or not domain.schema_present:
+            if not domain.schema_present:
+                logger.error("provider %s has no schema %s", provider.slug, provider.schema_name)
+            return unavailable(request, provider)
         request.provider = request.tenant = provider
         connection.set_tenant(provider)
         return self.get_response(request)
 
     @staticmethod
     def _host_header(request: HttpRequest) -> str:
-        if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in request.META:
-            return "HTTP_X_FORWARDED_HOST"
+        if settings.USE_X_FORWARDED_HOST and _FORWARDED_HOST in request.META:
+            return _FORWARDED_HOST
         return "HTTP_HOST" if "HTTP_HOST" in request.META else "SERVER_NAME"
 
 
+def _as_sent(value: str, *, take_last: bool) -> str:
+    """The host as the client wrote it. WSGI servers hand headers over as latin-1, so UTF-8 bytes
+    of a Unicode host arrive garbled; a proxy appends its own value to X-Forwarded-Host."""
+    if take_last:
+        value = value.rsplit(",", 1)[-1]
+    value = value.strip()
+    if not value.isascii():
+        with contextlib.suppress(UnicodeError):
+            value = value.encode("latin-1").decode("utf-8")
+    return value
+
+
+def _answered_early(response: HttpResponse) -> HttpResponse:
+    """Headers SecurityMiddleware and XFrameOptionsMiddleware would add; they never run here."""
+    response["X-Content-Type-Options"] = "nosniff"
+    response["X-Frame-Options"] = "DENY"
+    response["Referrer-Policy"] = "same-origin"
+    return response
+
+
 def unknown_host(request: HttpRequest) -> HttpResponse:
-    return render(request, "errors/unknown_host.html", status=404)
+    return _answered_early(render(request, "errors/unknown_host.html", status=404))
+
+
+def unavailable(request: HttpRequest, provider: Provider) -> HttpResponse:
+    with translation.override(provider.language):
+        response = render(
+            request,
+            "errors/unavailable.html",
+            {"name": provider.name, "language": provider.language},
+            status=503,
+        )
+    response["Retry-After"] = "600"
+    return _answered_early(response)
 
 
 class ProviderLocaleMiddleware:

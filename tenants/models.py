@@ -6,22 +6,25 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
-from tenants.hosts import canonical_host
+from tenants.hosts import canonical_host, display_host
 from tenants.presets import Industry, Module
 
-SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$"
+# A DNS label; no "--", which IDNA reserves (an "xn--" label would be a look-alike Unicode name).
+SLUG_PATTERN = r"^(?!.*--)[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$"
 slug_validator = RegexValidator(
     SLUG_PATTERN,
-    _("Use 1–40 lower-case Latin letters, digits and hyphens; no hyphen at either end."),
+    _("Use 1–40 lower-case Latin letters, digits and single hyphens; no hyphen at either end."),
 )
 RESERVED_SLUGS = frozenset({"www", "api", "admin", "static", "media", "mail", "platform"})
 
 
 def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    # "localtime" means whatever the server uses and "Factory" is no place: neither is a zone.
+    if value not in zoneinfo.available_timezones() or value in ("Factory", "localtime"):
         raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
 
 
@@ -152,11 +155,32 @@ class Provider(TenantMixin):
         return self.status != ProviderStatus.SUSPENDED and not self.migration_error
 
 
+def schema_present() -> RawSQL:
+    """Whether the provider's schema exists. A provider row without its schema must not be served
+    or run tasks: the search_path would quietly fall through to the public schema's tables."""
+    return RawSQL(
+        "EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = tenants_provider.schema_name)",
+        [],
+        output_field=models.BooleanField(),
+    )
+
+
+class DomainQuerySet(models.QuerySet["Domain"]):
+    def with_schema_presence(self) -> "DomainQuerySet":
+        return self.annotate(schema_present=schema_present())
+
+
 class Domain(DomainMixin):
     """A host name a provider's portal answers on, stored in canonical form (tenants.hosts)."""
 
+    objects = DomainQuerySet.as_manager()
+
     class Meta:
         ordering = ["-is_primary", "domain"]
+
+    @property
+    def display_name(self) -> str:
+        return display_host(self.domain)
 
     def clean(self) -> None:
         if canonical_host(self.domain) != self.domain:

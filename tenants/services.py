@@ -8,8 +8,9 @@ from django_tenants.utils import get_public_schema_name, schema_context
 from slugify import slugify
 
 from tenants.errors import ProvisioningError
-from tenants.hosts import canonical_host
+from tenants.hosts import canonical_host, is_public_domain_name
 from tenants.links import provider_url
+from tenants.migration_state import schema_exists
 from tenants.models import (
     RESERVED_SLUGS,
     Domain,
@@ -86,7 +87,7 @@ def provider_create(
 def _provider_create(
     *, name: str, admin_email: str, admin_name: str, slug: str, domain: str, provider_fields: dict
 ) -> ProvisionedProvider:
-    slug = slug or slugify(name, max_length=40, word_boundary=True)
+    slug = slug or slugify(name, max_length=40).strip("-")
     provider = Provider(
         name=name.strip(), slug=slug, schema_name=schema_name_for_slug(slug), **provider_fields
     )
@@ -95,24 +96,27 @@ def _provider_create(
         if domain
         else canonical_host(f"{slug}.{settings.PROVIDER_BASE_DOMAIN}")
     )
-    _validate_new_provider(provider, domain, host, admin_email)
+    _validate_new_provider(provider, domain, host, admin_email, admin_name)
 
     template_ensure_current()
-    try:
-        with transaction.atomic():
+    with transaction.atomic():
+        try:
             provider.save()
+        except (IntegrityError, ValidationError) as error:
+            # Another provisioning took the slug between validation and now.
+            raise ProvisioningError(
+                {"slug": [_("This address was just taken; choose another.")]}
+            ) from error
+        try:
             Domain.objects.create(tenant=provider, domain=host, is_primary=True)
-            apply_copy_plan(template_copy_plan(), provider.schema_name)
-            with schema_context(provider.schema_name):
-                admin = user_create(
-                    email=admin_email, full_name=admin_name, role=Role.PROVIDER_ADMIN
-                )
-                _, token = invitation_create(user=admin)
-    except IntegrityError as error:
-        # Another provisioning took the slug or domain between validation and commit.
-        raise ProvisioningError(
-            {"slug": [_("This address was just taken; choose another.")]}
-        ) from error
+        except IntegrityError as error:
+            raise ProvisioningError(
+                {"domain": [_("This domain was just taken; choose another.")]}
+            ) from error
+        apply_copy_plan(template_copy_plan(), provider.schema_name)
+        with schema_context(provider.schema_name):
+            admin = user_create(email=admin_email, full_name=admin_name, role=Role.PROVIDER_ADMIN)
+            token = invitation_create(user=admin)[1]
     return ProvisionedProvider(provider, admin, provider_url(provider, f"/invite/{token}/"))
 
 
@@ -122,7 +126,7 @@ def _preset_modules(industry: str) -> list[str]:
 
 
 def _validate_new_provider(
-    provider: Provider, domain: str, host: str | None, admin_email: str
+    provider: Provider, domain: str, host: str | None, admin_email: str, admin_name: str
 ) -> None:
     errors: dict[str, list[str]] = {}
     try:
@@ -137,18 +141,38 @@ def _validate_new_provider(
         errors.setdefault("slug", []).append(_("This address is reserved; choose another."))
     elif "slug" not in errors and (schema_errors or not is_valid_schema_name(provider.schema_name)):
         errors["slug"] = [_("This address cannot be used; choose another.")]
-    if host is None and (domain or provider.slug):
-        errors["domain"] = [_("%(domain)s is not a valid domain name.") % {"domain": domain}]
-    elif host == settings.PLATFORM_DOMAIN or Domain.objects.filter(domain=host).exists():
-        errors["domain"] = [_("This domain is already in use.")]
+    elif "slug" not in errors and schema_exists(provider.schema_name):
+        errors["slug"] = [
+            _("Data of a removed provider is still kept under this address; choose another.")
+        ]
+    if domain or "slug" not in errors:
+        domain_error = _domain_error(domain, host)
+        if domain_error:
+            errors["domain"] = [domain_error]
     try:
-        User(email=admin_email, role=Role.PROVIDER_ADMIN).clean_fields(
-            exclude=["password", "full_name", "language", "role"]
+        User(email=admin_email, full_name=admin_name, role=Role.PROVIDER_ADMIN).clean_fields(
+            exclude=["password", "language", "role"]
         )
     except ValidationError as error:
-        errors["admin_email"] = error.message_dict.get("email", [])
+        for field, messages in error.message_dict.items():
+            errors[{"email": "admin_email", "full_name": "admin_name"}[field]] = messages
     if errors:
         raise ProvisioningError(errors)
+
+
+def _domain_error(domain: str, host: str | None) -> str:
+    if host is None or not is_public_domain_name(host):
+        return _("%(domain)s cannot be a portal's domain; enter a name such as lk.example.com.") % {
+            "domain": domain or host
+        }
+    first_label, _dot, rest = host.partition(".")
+    if host == settings.PLATFORM_DOMAIN or (
+        rest == settings.PROVIDER_BASE_DOMAIN and first_label in RESERVED_SLUGS
+    ):
+        return _("This domain is reserved for the platform.")
+    if Domain.objects.filter(domain=host).exists():
+        return _("This domain is already in use.")
+    return ""
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from django_tenants.utils import schema_context
 from tenant_schemas_celery.task import TenantTask
 
 from tenants.errors import WrongSchemaError
-from tenants.models import Provider, ProviderStatus
+from tenants.models import Provider, ProviderStatus, schema_present
 from tenants.template_schema import template_schema_name
 
 logger = logging.getLogger(__name__)
@@ -35,12 +35,14 @@ class ProviderTask(TenantTask):
                 f"{self.name} was given provider {provider_schema!r} but would run in schema "
                 f"{current!r}; send it with tenants.tasks.provider_task_send"
             )
-        if (
+        state = (
             Provider.objects.filter(schema_name=provider_schema)
-            .exclude(migration_error="")
-            .exists()
-        ):
-            raise WrongSchemaError(f"{provider_schema} failed to migrate; not running {self.name}")
+            .annotate(schema_present=schema_present())
+            .values("migration_error", "schema_present")
+            .first()
+        )
+        if state is None or state["migration_error"] or not state["schema_present"]:
+            raise WrongSchemaError(f"{provider_schema} is not a provider being served; not running")
         return super().__call__(provider_schema, *args, **kwargs)
 
 

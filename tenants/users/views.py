@@ -1,10 +1,12 @@
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
+from django.http.request import split_domain_port
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods
 
+from tenants.links import host_url
 from tenants.users.forms import EmailAuthenticationForm, InvitationAcceptForm
 from tenants.users.models import User
 from tenants.users.services import invitation_accept, invitation_get_usable
@@ -35,6 +37,12 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "users/password_reset_subject.txt"
     token_generator = password_reset_token_generator
     success_url = reverse_lazy("password-reset-sent")
+
+    def form_valid(self, form):
+        # Links are built from the site's own scheme and port, not from what the request said.
+        host, _port = split_domain_port(self.request.get_host())
+        self.extra_email_context = {"site_url": host_url(host, "")}
+        return super().form_valid(form)
 
 
 class PasswordResetSentView(auth_views.PasswordResetDoneView):

@@ -220,3 +220,12 @@ def test_invitation_of_one_provider_is_worthless_at_another(db, provider_a, prov
         _, token = invitation_create(user=invited.user)
 
     assert Client(HTTP_HOST=host_of(provider_b)).get(f"/invite/{token}/").status_code == 404
+
+
+def test_reset_link_uses_the_sites_own_port_not_the_requests(db, settings, client_a):
+    settings.SITE_PORT = 8000
+    browser = Client(HTTP_HOST=host_of(client_a.provider) + ":6666")
+
+    link = _reset_link(browser, client_a.user.email)
+
+    assert link.startswith(f"http://{host_of(client_a.provider)}:8000/password-reset/")

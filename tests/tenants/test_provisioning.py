@@ -10,6 +10,7 @@ from tenants.migration_state import schema_exists
 from tenants.models import Domain, Provider
 from tenants.services import provider_create
 from tenants.users.models import Invitation, Role, User
+from tests.conftest import host_of
 from tests.tenants.fingerprint import schema_fingerprint
 
 ANSWERS = {
@@ -134,3 +135,82 @@ def test_failure_midway_leaves_no_schema_and_no_rows(db, providers, monkeypatch)
 
     assert _snapshot() == before
     assert not schema_exists("p_half_made")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [({"slug": "alpha", "domain": "fresh.example"}, "slug"), ({"slug": "fresh"}, "domain")],
+)
+def test_losing_a_race_for_a_slug_or_domain_is_a_field_message(
+    db, providers, monkeypatch, overrides, field
+):
+    """Validation passed, then another provisioning took the slug or domain before commit."""
+    monkeypatch.setattr(services, "_validate_new_provider", lambda *args: None)
+    if field == "domain":
+        overrides["domain"] = host_of(providers["a"])
+    before = _snapshot()
+
+    with pytest.raises(ProvisioningError) as raised:
+        provider_create(name="Racer", admin_email="a@b.test", **ANSWERS, **overrides)
+
+    assert list(raised.value.message_dict) == [field]
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "domain",
+    ["127.0.0.1", "10.0.0.1:8200", "com", "evil", "www.platform.test", "api.platform.test"],
+)
+def test_addresses_that_cannot_be_a_providers_domain_are_refused(db, providers, domain):
+    with pytest.raises(ProvisioningError) as raised:
+        provider_create(name="Odd", slug="odd", domain=domain, admin_email="a@b.test", **ANSWERS)
+
+    assert "domain" in raised.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"admin_name": "N" * 151}, "admin_name"),
+        ({"slug": "xn--e1afmkfd"}, "slug"),
+        ({"slug": "ab--cd"}, "slug"),
+        ({"time_zone": "Factory"}, "time_zone"),
+        ({"time_zone": "localtime"}, "time_zone"),
+    ],
+)
+def test_more_bad_answers_get_field_messages(db, providers, overrides, field):
+    answers = {"name": "New One", "slug": "new-one", "admin_email": "a@b.test", **ANSWERS}
+    answers.update(overrides)
+
+    with pytest.raises(ProvisioningError) as raised:
+        provider_create(**answers)
+
+    assert field in raised.value.message_dict
+    assert "domain" not in raised.value.message_dict
+
+
+def test_a_bad_slug_does_not_also_blame_the_domain(db, providers):
+    with pytest.raises(ProvisioningError) as raised:
+        provider_create(name="New One", slug="a_b", admin_email="a@b.test", **ANSWERS)
+
+    assert list(raised.value.message_dict) == ["slug"]
+
+
+def test_slug_of_a_long_first_word_keeps_that_word(db, providers):
+    created = provider_create(
+        name="Supercalifragilisticexpialidociousnessful Networks Ltd",
+        admin_email="a@b.test",
+        **ANSWERS,
+    )
+
+    assert created.provider.slug == "supercalifragilisticexpialidociousnessfu"
+
+
+def test_a_schema_left_by_a_removed_provider_is_a_field_message(db, providers):
+    with connection.cursor() as cursor:
+        cursor.execute('CREATE SCHEMA "p_left_over"')
+
+    with pytest.raises(ProvisioningError) as raised:
+        provider_create(name="Left Over", admin_email="a@b.test", **ANSWERS)
+
+    assert list(raised.value.message_dict) == ["slug"]

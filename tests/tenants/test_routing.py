@@ -1,5 +1,6 @@
 import pytest
 from django.test import Client
+from django_tenants.utils import schema_context
 
 from tenants.models import Domain, ProviderStatus
 from tests.conftest import host_of
@@ -101,3 +102,90 @@ def test_theme_is_the_providers_own(db, provider_a, provider_b):
 
     assert "--kb-primary: #c8102e;" in css_a
     assert "--kb-primary: #0b6e4f;" in css_b
+
+
+def test_provider_whose_schema_is_missing_is_not_served_from_the_public_schema(
+    db, provider_a, operator
+):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f'ALTER SCHEMA "{provider_a.schema_name}" RENAME TO gone_away')
+    platform = Client(HTTP_HOST="platform.test")
+    platform.post("/login", {"username": operator.user.email, "password": operator.password})
+    browser = Client(HTTP_HOST=host_of(provider_a))
+    browser.cookies["sessionid"] = platform.cookies["sessionid"].value
+
+    assert browser.get("/api/v1/me").status_code == 503
+    assert browser.get("/login").status_code == 503
+
+
+def test_trailing_dot_host_accepts_a_browser_post(db, client_a):
+    host = host_of(client_a.provider) + ".:8000"
+    browser = Client(HTTP_HOST=host, enforce_csrf_checks=True)
+    token = browser.get("/login").context["csrf_token"]
+
+    response = browser.post(
+        "/login",
+        {
+            "username": client_a.user.email,
+            "password": client_a.password,
+            "csrfmiddlewaretoken": token,
+        },
+        headers={"origin": f"http://{host}"},
+    )
+
+    assert response.status_code == 302
+
+
+def test_utf8_host_decoded_as_latin1_by_the_server_still_routes(db, provider_a):
+    from tenants.models import Domain
+
+    Domain.objects.create(tenant=provider_a, domain="xn--e1afmkfd.xn--p1ai", is_primary=False)
+    as_gunicorn_passes_it = "пример.рф".encode().decode("latin-1")
+
+    assert Client(HTTP_HOST=as_gunicorn_passes_it).get("/login").status_code == 200
+
+
+def test_forwarded_host_uses_the_value_the_proxy_added(db, settings, provider_a, provider_b):
+    settings.USE_X_FORWARDED_HOST = True
+    spoofed_then_proxy = f"{host_of(provider_b)}, {host_of(provider_a)}"
+
+    response = Client(HTTP_X_FORWARDED_HOST=spoofed_then_proxy).get("/login")
+
+    assert "Альфа-Связь" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/", "/manage/", "/health", "/theme-1.css", "/brand/logo"])
+def test_pages_answer_only_the_methods_they_serve(db, browser_a, path):
+    assert browser_a.post(path).status_code in (403, 405)
+    assert browser_a.generic("TRACE", path).status_code == 405
+
+
+def test_early_answers_carry_security_headers(db, provider_a):
+    provider_a.status = ProviderStatus.SUSPENDED
+    provider_a.save()
+
+    for response in (
+        Client(HTTP_HOST="nowhere.test").get("/"),
+        Client(HTTP_HOST=host_of(provider_a)).get("/"),
+    ):
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["X-Frame-Options"] == "DENY"
+    assert Client(HTTP_HOST=host_of(provider_a)).get("/")["Retry-After"] == "600"
+
+
+def test_theme_of_another_version_is_not_cached_for_long(db, browser_a):
+    from branding.selectors import brandbook_get
+
+    with schema_context(browser_a_schema(browser_a)):
+        current = brandbook_get().version
+
+    assert "immutable" in browser_a.get(f"/theme-{current}.css")["Cache-Control"]
+    assert "immutable" not in browser_a.get("/theme-made-up.css")["Cache-Control"]
+
+
+def browser_a_schema(browser) -> str:
+    from tenants.models import Domain
+
+    return Domain.objects.get(domain=browser.defaults["HTTP_HOST"]).tenant.schema_name

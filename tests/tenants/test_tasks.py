@@ -77,3 +77,25 @@ def test_fan_out_reaches_every_served_provider(db, eager, provider_a, provider_b
     assert sent.get() >= 1
     assert session_count(provider_a.schema_name) == 0
     assert session_count(provider_b.schema_name) == 1
+
+
+def test_task_refuses_a_provider_whose_schema_is_gone(db, eager, provider_a):
+    add_sessions(provider_a.schema_name, expired=1, live=0)
+    with connection.cursor() as cursor:
+        cursor.execute(f'ALTER SCHEMA "{provider_a.schema_name}" RENAME TO gone_away')
+
+    with pytest.raises(WrongSchemaError):
+        provider_task_send(sessions_clear_expired_task, provider_a)
+
+
+def test_platform_sessions_are_cleared_in_the_public_schema_only(db, eager, provider_a):
+    from tenants.users.tasks import platform_sessions_clear_expired_task
+
+    add_sessions("public", expired=2, live=1)
+    add_sessions(provider_a.schema_name, expired=1, live=0)
+
+    assert platform_sessions_clear_expired_task.apply().get() == 2
+    assert session_count("public") == 1
+    assert session_count(provider_a.schema_name) == 1
+    with schema_context(provider_a.schema_name), pytest.raises(WrongSchemaError):
+        platform_sessions_clear_expired_task.apply_async()
