@@ -25,8 +25,6 @@ logger = logging.getLogger(__name__)
 
 class ProviderTask(TenantTask):
     abstract = True
-    # A wrong schema is a programming error: retrying cannot fix it.
-    autoretry_for = ()
 
     def __call__(self, provider_schema: str, *args: Any, **kwargs: Any) -> Any:
         current = connection.schema_name
