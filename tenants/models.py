@@ -151,6 +151,10 @@ class Provider(TenantMixin):
         return [str(ClientKind(kind).label) for kind in self.client_kinds]
 
     @property
+    def module_labels(self) -> list[str]:
+        return [str(Module(module).label) for module in self.modules]
+
+    @property
     def is_served(self) -> bool:
         return self.status != ProviderStatus.SUSPENDED and not self.migration_error
 

@@ -229,3 +229,12 @@ def test_reset_link_uses_the_sites_own_port_not_the_requests(db, settings, clien
     link = _reset_link(browser, client_a.user.email)
 
     assert link.startswith(f"http://{host_of(client_a.provider)}:8000/password-reset/")
+
+
+def test_manage_shows_the_providers_settings(db, admin_a, browser_a):
+    login(browser_a, admin_a.user.email)
+
+    page = browser_a.get("/manage/").content.decode()
+
+    for shown in ("Интернет-провайдер", "Физические лица", "Каталог услуг", "Europe/Moscow", "RUB"):
+        assert shown in page
