@@ -17,7 +17,7 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from config.celery import app
-from tenants.tasks import provider_task_send
+from tenants.tasks import provider_task_send, providers_fan_out_task
 from tenants.users.tasks import sessions_clear_expired_task
 from tests.tenants.test_tasks import add_sessions, session_count
 
@@ -88,6 +88,12 @@ def test_worker_runs_each_providers_task_in_that_providers_schema(
             provider_task_send(sessions_clear_expired_task, providers["b"])
             wait_until(lambda: session_count(bravo) == 1)
             assert session_count(alpha) == 1
+
+            # Beat's fan-out, queued from the public schema, reaches each provider in its own.
+            add_sessions(alpha, expired=1, live=0)
+            add_sessions(bravo, expired=2, live=0)
+            providers_fan_out_task.delay("tenants.users.tasks.sessions_clear_expired_task")
+            wait_until(lambda: session_count(alpha) == 1 and session_count(bravo) == 1)
 
             # Queued from the public schema: the header and the argument disagree.
             add_sessions(alpha, expired=1, live=0)
