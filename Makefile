@@ -25,9 +25,10 @@ demo: $(STAMP) ## Run the demo: database, two providers, web, worker, beat (Ctrl
 test: $(STAMP) ## Run every test (embedded PostgreSQL unless DATABASE_URL is set)
 	$(BIN)/python -m deploy.local.with_database -- $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: $(STAMP) ## Check style (ruff check and ruff format --check)
+lint: $(STAMP) ## Check style and types (ruff check, ruff format --check, mypy)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy config tenants branding cabinet console api
 
 format: $(STAMP) ## Reformat the code and fix what ruff can
 	$(BIN)/ruff check --fix .

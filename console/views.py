@@ -1,10 +1,12 @@
+from typing import cast
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from tenants.selectors import provider_list_for
 from tenants.users.access import role_required
-from tenants.users.models import PLATFORM_ROLES, PROVIDER_STAFF_ROLES
+from tenants.users.models import PLATFORM_ROLES, PROVIDER_STAFF_ROLES, User
 
 
 @require_safe
@@ -16,5 +18,5 @@ def manage_home(request: HttpRequest) -> HttpResponse:
 @require_safe
 @role_required(*PLATFORM_ROLES)
 def platform_home(request: HttpRequest) -> HttpResponse:
-    providers = provider_list_for(user=request.user)
+    providers = provider_list_for(user=cast(User, request.user))
     return render(request, "console/platform_home.html", {"providers": providers})

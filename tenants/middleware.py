@@ -2,20 +2,29 @@ import contextlib
 import logging
 import re
 from collections.abc import Callable
+from typing import cast
 
 from django.conf import settings
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import set_urlconf
 from django.utils import timezone, translation
 
+from tenants.db import tenant_connection
 from tenants.hosts import canonical_host
 from tenants.models import Domain, Provider
 
 _PORT = re.compile(r":(\d{1,5})$")
 _FORWARDED_HOST = "HTTP_X_FORWARDED_HOST"
 logger = logging.getLogger(__name__)
+
+
+class ProviderRequest(HttpRequest):
+    """A request after routing: `provider` is None on the platform domain."""
+
+    provider: Provider | None
+    tenant: Provider
+    urlconf: str
 
 
 class ProviderRoutingMiddleware:
@@ -31,8 +40,9 @@ class ProviderRoutingMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        connection.set_schema_to_public()
+    def __call__(self, http_request: HttpRequest) -> HttpResponse:
+        request = cast(ProviderRequest, http_request)
+        tenant_connection().set_schema_to_public()
         request.provider = None
         header = self._host_header(request)
         raw_host = _as_sent(request.META.get(header, ""), take_last=header == _FORWARDED_HOST)
@@ -62,7 +72,7 @@ class ProviderRoutingMiddleware:
                 logger.error("provider %s has no schema %s", provider.slug, provider.schema_name)
             return unavailable(request, provider)
         request.provider = request.tenant = provider
-        connection.set_tenant(provider)
+        tenant_connection().set_tenant(provider)
         return self.get_response(request)
 
     @staticmethod

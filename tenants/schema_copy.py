@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from django.db import connection
 from psycopg import sql
 
+from tenants.db import tenant_connection
+
 _TABLES = """
     SELECT c.oid, c.relname
     FROM pg_class c
@@ -117,7 +119,7 @@ def build_copy_plan(template: str) -> CopyPlan:
         indexes = [row[0] for row in cursor.fetchall()]
         cursor.execute(_TABLE_COMMENTS, params)
         table_comments = cursor.fetchall()
-    connection.search_path_set_schemas = None
+    tenant_connection().search_path_set_schemas = None
 
     columns_by_table: dict[int, list[tuple]] = {}
     for row in columns:
@@ -163,7 +165,7 @@ def apply_copy_plan(plan: CopyPlan, target: str) -> None:
         for statement in (*plan.create, *plan.copy_rows, *plan.finish):
             cursor.execute(statement)
     # The connection's search_path was changed behind django-tenants' back; make it set it again.
-    connection.search_path_set_schemas = None
+    tenant_connection().search_path_set_schemas = None
 
 
 def _create_sequence(row: tuple) -> sql.Composable:

@@ -12,10 +12,10 @@ from typing import Any
 
 from celery import Task, shared_task
 from celery.result import AsyncResult
-from django.db import connection
 from django_tenants.utils import schema_context
 from tenant_schemas_celery.task import TenantTask
 
+from tenants.db import current_schema
 from tenants.errors import WrongSchemaError
 from tenants.models import Provider, ProviderStatus, schema_present
 from tenants.template_schema import template_schema_name
@@ -27,7 +27,7 @@ class ProviderTask(TenantTask):
     abstract = True
 
     def __call__(self, provider_schema: str, *args: Any, **kwargs: Any) -> Any:
-        current = connection.schema_name
+        current = current_schema()
         if provider_schema in ("public", template_schema_name()) or current != provider_schema:
             raise WrongSchemaError(
                 f"{self.name} was given provider {provider_schema!r} but would run in schema "

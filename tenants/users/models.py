@@ -22,7 +22,7 @@ PROVIDER_STAFF_ROLES = frozenset({Role.PROVIDER_ADMIN, Role.PROVIDER_STAFF})
 
 
 class UserManager(BaseUserManager["User"]):
-    def get_by_natural_key(self, username: str) -> "User":
+    def get_by_natural_key(self, username: str | None) -> "User":
         return self.get(email__iexact=username)
 
 

@@ -1,5 +1,6 @@
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.db import connection
+
+from tenants.db import current_schema
 
 
 class SchemaBoundTokenGenerator(PasswordResetTokenGenerator):
@@ -12,7 +13,7 @@ class SchemaBoundTokenGenerator(PasswordResetTokenGenerator):
     key_salt = "kabinet.users.SchemaBoundTokenGenerator"
 
     def _make_hash_value(self, user, timestamp: int) -> str:
-        return f"{connection.schema_name}:{super()._make_hash_value(user, timestamp)}"
+        return f"{current_schema()}:{super()._make_hash_value(user, timestamp)}"
 
 
 password_reset_token_generator = SchemaBoundTokenGenerator()

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
@@ -24,11 +26,11 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self) -> str:
-        return home_for(self.request.user)
+        return home_for(cast(User, self.request.user))
 
 
 class LogoutView(auth_views.LogoutView):
-    next_page = reverse_lazy("login")
+    next_page = "login"
 
 
 class PasswordResetView(auth_views.PasswordResetView):
