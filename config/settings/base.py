@@ -60,7 +60,15 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "tenants.users",
     "branding",
+    "connectors",
     "cabinet",
+    "cabinet.accounts",
+    "cabinet.catalog",
+    "cabinet.services",
+    "cabinet.usage",
+    "cabinet.documents",
+    "cabinet.payments",
+    "cabinet.sync",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -162,6 +170,12 @@ if env.str("CACHE_URL", default=""):
         **env.cache_url("CACHE_URL"),
         "KEY_FUNCTION": "django_tenants.cache.make_key",
     }
+
+# Fernet keys for connector and gateway credentials, newest first; derived from SECRET_KEY if unset.
+CREDENTIALS_KEYS = env.list("CREDENTIALS_KEYS", default=[])
+# Hosts and networks outbound connector calls may reach although they are loopback or private
+# (e.g. "127.0.0.1", "10.0.0.0/8"); empty in production. The demo and tests allow the simulator.
+CONNECTOR_ALLOWED_NETWORKS = env.list("CONNECTOR_ALLOWED_NETWORKS", default=[])
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kabinet <no-reply@localhost>")

@@ -1,0 +1,56 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from cabinet.accounts.models import ClientAccount
+
+
+class UsageRecord(models.Model):
+    """One consumption record as its source wrote it (a RADIUS session, a call, a meter reading).
+
+    `source_key` is unique: importing the same record twice changes nothing. `account_ref` is the
+    source's name for the client (a login, a phone number, a meter id); `account` is filled in once
+    that name is matched to an account.
+    """
+
+    source_key = models.CharField(max_length=200, unique=True)
+    account_ref = models.CharField(max_length=128, db_index=True)
+    account = models.ForeignKey(
+        ClientAccount, on_delete=models.CASCADE, null=True, blank=True, related_name="usage"
+    )
+    metric = models.CharField(_("metric"), max_length=20)
+    unit = models.CharField(_("unit"), max_length=10)
+    direction = models.CharField(max_length=4, blank=True)
+    quantity = models.DecimalField(max_digits=24, decimal_places=4)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    source_type = models.CharField(max_length=20)
+    attributes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "started_at"])]
+
+    def __str__(self) -> str:
+        return self.source_key
+
+
+class UsageDaily(models.Model):
+    """Consumption per account, day (in the provider's time zone), metric, unit and direction."""
+
+    account = models.ForeignKey(ClientAccount, on_delete=models.CASCADE, related_name="usage_days")
+    day = models.DateField()
+    metric = models.CharField(max_length=20)
+    unit = models.CharField(max_length=10)
+    direction = models.CharField(max_length=4, blank=True)
+    quantity = models.DecimalField(max_digits=24, decimal_places=4)
+    records = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "day", "metric", "unit", "direction"],
+                name="usage_usagedaily_one_row_per_day_and_metric",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.day} {self.metric} {self.quantity} {self.unit}"
