@@ -1,18 +1,16 @@
 """Money in the database: an amount column plus a currency column, never a float."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.db import models
 
-AMOUNT = {"max_digits": 14, "decimal_places": 2}
+ZERO = Decimal("0.00")
 
 
-def amount_field(verbose_name: str, **options) -> models.DecimalField:
-    return models.DecimalField(verbose_name, **AMOUNT, **options)
+def amount_field(verbose_name: Any, **options: Any) -> models.DecimalField:
+    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **options)
 
 
 def currency_field() -> models.CharField:
     return models.CharField("currency", max_length=3)
-
-
-ZERO = Decimal("0.00")

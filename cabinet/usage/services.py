@@ -1,0 +1,116 @@
+"""Usage ingest: raw records in through PostgreSQL COPY, duplicates recognised by source key,
+daily rollups recomputed for exactly the account-days that changed."""
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+
+from connectors.billing.types import UsageRecordData
+
+_STAGING = """
+    CREATE TEMP TABLE usage_staging (
+        source_key text, account_ref text, metric text, unit text, direction text,
+        quantity numeric, started_at timestamptz, ended_at timestamptz, source_type text,
+        attributes jsonb
+    ) ON COMMIT DROP
+"""
+
+# Every name by which the outside world may call an account: its billing id, its contract
+# number, and each identifier of its services (RADIUS login, phone number, meter id).
+_REFERENCES = """
+    CREATE TEMP TABLE usage_references ON COMMIT DROP AS
+    SELECT DISTINCT ON (ref) ref, account_id FROM (
+        SELECT external_id AS ref, id AS account_id, 0 AS rank FROM accounts_clientaccount
+        UNION ALL
+        SELECT number, id, 1 FROM accounts_clientaccount
+        UNION ALL
+        SELECT value, account_id, 2 FROM services_subscription, jsonb_each_text(identifiers)
+    ) names ORDER BY ref, rank;
+    CREATE UNIQUE INDEX ON usage_references (ref);
+    ANALYZE usage_references;
+"""
+
+_INSERT = """
+    INSERT INTO usage_usagerecord (source_key, account_ref, account_id, metric, unit, direction,
+                                   quantity, started_at, ended_at, source_type, attributes)
+    SELECT s.source_key, s.account_ref, r.account_id, s.metric, s.unit, s.direction, s.quantity,
+           s.started_at, s.ended_at, s.source_type, s.attributes
+    FROM usage_staging s LEFT JOIN usage_references r ON r.ref = s.account_ref
+    ON CONFLICT (source_key) DO NOTHING
+    RETURNING account_id, (started_at AT TIME ZONE %s)::date
+"""
+
+_ROLLUP = """
+    INSERT INTO usage_usagedaily (account_id, day, metric, unit, direction, quantity, records)
+    SELECT u.account_id, (u.started_at AT TIME ZONE %(tz)s)::date, u.metric, u.unit, u.direction,
+           sum(u.quantity), count(*)
+    FROM usage_usagerecord u
+    JOIN unnest(%(accounts)s::bigint[], %(days)s::date[]) AS touched(account_id, day)
+      ON touched.account_id = u.account_id
+     AND u.started_at >= (touched.day::timestamp AT TIME ZONE %(tz)s)
+     AND u.started_at < ((touched.day + 1)::timestamp AT TIME ZONE %(tz)s)
+    GROUP BY 1, 2, 3, 4, 5
+    ON CONFLICT (account_id, day, metric, unit, direction)
+    DO UPDATE SET quantity = EXCLUDED.quantity, records = EXCLUDED.records
+"""
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    received: int
+    inserted: int
+    unmatched: int  # inserted records whose account_ref names no known account (yet)
+    days_rolled_up: int
+
+
+def _row(record: UsageRecordData) -> tuple:
+    return (
+        record.source_key,
+        record.account_ref,
+        record.metric,
+        record.unit,
+        record.direction.value if record.direction else "",
+        record.quantity,
+        record.started_at,
+        record.ended_at,
+        record.source_type,
+        json.dumps(record.attributes, default=str),
+    )
+
+
+@transaction.atomic
+def usage_ingest(*, records: Iterable[UsageRecordData], time_zone: str) -> IngestResult:
+    """Store `records` (any iterable, e.g. a file parser) all-or-nothing.
+
+    If the iterable raises part-way (a parser that found bad rows raises at the end), nothing is
+    kept. Records already stored (same source_key) are skipped. Days are cut in `time_zone`.
+    """
+    received = 0
+    with connection.cursor() as cursor:
+        cursor.execute(_STAGING)
+        with cursor.copy(
+            "COPY usage_staging (source_key, account_ref, metric, unit, direction, quantity, "
+            "started_at, ended_at, source_type, attributes) FROM STDIN"
+        ) as copy:
+            for record in records:
+                copy.write_row(_row(record))
+                received += 1
+        cursor.execute(_REFERENCES)
+        cursor.execute(_INSERT, [time_zone])
+        inserted = cursor.fetchall()
+        touched = sorted({(account, day) for account, day in inserted if account is not None})
+        if touched:
+            cursor.execute(
+                _ROLLUP,
+                {
+                    "tz": time_zone,
+                    "accounts": [a for a, _ in touched],
+                    "days": [d for _, d in touched],
+                },
+            )
+        # ON COMMIT DROP does not fire while the caller's transaction is still open.
+        cursor.execute("DROP TABLE usage_staging, usage_references")
+    unmatched = sum(1 for account, _ in inserted if account is None)
+    return IngestResult(received, len(inserted), unmatched, len(touched))
