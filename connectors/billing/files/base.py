@@ -1,6 +1,7 @@
 """The one base every exchange-file parser derives from."""
 
 import hashlib
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, BinaryIO, ClassVar, Generic, TypeVar
@@ -15,7 +16,7 @@ class _ErrorLimitReached(Exception):
     pass
 
 
-class FileParser(Generic[T]):
+class FileParser(ABC, Generic[T]):
     """Turns one or more files of one format into typed records, all or nothing.
 
     Construct with binary streams (opened "rb"; several files of one format are one import, in
@@ -56,9 +57,9 @@ class FileParser(Generic[T]):
         if self.errors:
             raise ImportRejected(self.errors)
 
+    @abstractmethod
     def parse_file(self, stream: BinaryIO) -> Iterator[T]:
-        """Yield the records of one file; report bad rows with `reject`. Subclasses implement."""
-        raise NotImplementedError
+        """Yield the records of one file; report bad rows with `reject`."""
 
     def finish(self) -> Iterator[T]:
         """Yield what can only be known after the last file (e.g. sessions without a Stop)."""
