@@ -1,0 +1,285 @@
+"""The contract's read and write endpoints over real HTTP."""
+
+import time
+from datetime import UTC, datetime, timedelta
+
+from tests.sandboxes.conftest import Billing, Tenant
+
+ACCOUNT_KEYS = {
+    "id",
+    "number",
+    "status",
+    "holder",
+    "contacts",
+    "address",
+    "balance",
+    "credit_limit",
+    "recommended_payment",
+    "updated_at",
+    "vendor",
+}
+
+
+def _problem(response, status: int, code: str) -> dict:
+    assert response.status_code == status, response.text
+    assert response.headers["Content-Type"].startswith("application/problem+json")
+    body = response.json()
+    assert {"type", "title", "status", "detail", "code"} <= body.keys()
+    assert (body["status"], body["code"]) == (status, code)
+    return body
+
+
+def test_requests_without_the_instance_token_are_refused(billing: Billing, tenant: Tenant):
+    other = billing.tenant(seed=False)
+
+    missing = tenant.http.get(f"{tenant.api}/accounts", timeout=10)
+    wrong = tenant.http.get(
+        f"{tenant.api}/accounts", headers={"Authorization": f"Bearer {other.token}"}, timeout=10
+    )
+
+    _problem(missing, 401, "unauthorized")
+    _problem(wrong, 401, "unauthorized")
+    assert missing.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_unknown_instance_and_path_are_404(tenant: Tenant):
+    response = tenant.http.get(f"{tenant.base}/nobody/v1/accounts", timeout=10)
+    _problem(response, 404, "not_found")
+    _problem(tenant.get("/nothing-here"), 404, "not_found")
+    _problem(tenant.get("/accounts/acc:404"), 404, "not_found")
+
+
+def test_capabilities_describe_the_instance(tenant: Tenant):
+    body = tenant.get("/capabilities").json()
+
+    assert body["write"] == ["post_payment", "change_plan", "suspend", "resume"]
+    assert body["plan_change_modes"] == ["now", "next_period", "date"]
+    assert body["events"] == {"mode": "poll", "min_interval_s": 5}
+    assert body["currency"] == "RUB"
+
+
+def test_account_has_the_contract_shape(tenant: Tenant):
+    body = tenant.get("/accounts/acc:1").json()
+
+    assert body.keys() == ACCOUNT_KEYS
+    assert body["balance"]["value"] == "-120.50"
+    assert body["balance"]["currency"] == "RUB"
+    assert body["holder"]["name"] == "Иванов И.И."
+    assert datetime.fromisoformat(body["updated_at"]).utcoffset() == timedelta(hours=3)
+
+
+def test_every_list_of_an_account_has_its_shape(tenant: Tenant):
+    subscriptions = tenant.get("/accounts/acc:1/subscriptions").json()
+    documents = tenant.get("/accounts/acc:1/documents").json()
+    payments = tenant.get("/accounts/acc:1/payments").json()
+    plans = tenant.get("/plans", account_id="acc:1").json()
+
+    assert subscriptions["next_cursor"] is None
+    assert [s["id"] for s in subscriptions["items"]] == ["svc:1"]
+    assert subscriptions["items"][0]["identifiers"]["login"] == "u1"
+    assert documents["items"][0]["files"] == [
+        {"format": "pdf", "href": "/v1/documents/doc:77/file?format=pdf"}
+    ]
+    assert payments["items"][0]["amount"] == {"value": "300.00", "currency": "RUB"}
+    assert [p["id"] for p in plans["items"]] == ["tp:5", "tp:7"]
+    assert plans["items"][0]["price"]["recurring"] == {"value": "600.00", "currency": "RUB"}
+
+
+def test_document_file_is_a_pdf(tenant: Tenant):
+    response = tenant.get("/documents/doc:77/file", format="pdf")
+
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-1.4")
+    assert response.content.rstrip().endswith(b"%%EOF")
+    assert b"Total: 600.00 RUB" in response.content
+    _problem(tenant.get("/documents/doc:77/file", format="xml"), 422, "unsupported")
+
+
+def test_accounts_page_with_a_cursor(tenant: Tenant):
+    first = tenant.get("/accounts", limit=1).json()
+    second = tenant.get("/accounts", limit=1, cursor=first["next_cursor"]).json()
+
+    assert [a["id"] for a in first["items"]] == ["acc:1"]
+    assert [a["id"] for a in second["items"]] == ["acc:2"]
+    assert second["next_cursor"] is None
+
+
+def test_limit_and_cursor_are_checked(tenant: Tenant):
+    _problem(tenant.get("/accounts", limit=1001), 400, "validation_failed")
+    _problem(tenant.get("/accounts", limit=0), 400, "validation_failed")
+    _problem(tenant.get("/accounts", cursor="not-ours"), 400, "validation_failed")
+    _problem(tenant.get("/accounts", updated_since="yesterday"), 422, "validation_failed")
+
+
+def test_updated_since_returns_only_later_changes(tenant: Tenant):
+    since = datetime.now(UTC).isoformat()
+    tenant.post("/accounts/acc:2/payments", {"amount": {"value": "10.00", "currency": "RUB"}})
+
+    changed = tenant.get("/accounts", updated_since=since).json()
+
+    assert [a["id"] for a in changed["items"]] == ["acc:2"]
+
+
+def test_usage_filters_by_time_and_metric(tenant: Tenant):
+    response = tenant.get(
+        "/accounts/acc:1/usage",
+        **{"from": "2026-03-03T00:00:00+03:00", "to": "2026-03-07T00:00:00+03:00"},
+        metric="data",
+    )
+
+    assert [u["id"] for u in response.json()["items"]] == ["radius:3", "radius:5"]
+    assert response.json()["items"][0]["quantity"] == "3000"
+
+
+def test_usage_feed_resumes_from_its_cursor(tenant: Tenant):
+    first = tenant.get("/usage", limit=4).json()
+    rest = tenant.get("/usage", limit=100, cursor=first["next_cursor"]).json()
+    after_end = tenant.get("/usage", cursor=rest["next_cursor"]).json()
+
+    ids = [u["id"] for u in first["items"] + rest["items"]]
+    assert ids == [f"radius:{n}" for n in range(1, 11)]
+    assert (first["has_more"], rest["has_more"]) == (True, False)
+    assert after_end == {"items": [], "next_cursor": rest["next_cursor"], "has_more": False}
+
+
+def test_payment_changes_the_balance_and_replays_by_key(tenant: Tenant):
+    body = {
+        "amount": {"value": "500.00", "currency": "RUB"},
+        "method": "card",
+        "external_ref": "yookassa:23d93cac",
+    }
+
+    first = tenant.post("/accounts/acc:1/payments", body, key="intent-1")
+    again = tenant.post("/accounts/acc:1/payments", body, key="intent-1")
+
+    assert first.status_code == 201
+    assert again.status_code == 201
+    assert again.json() == first.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert tenant.get("/accounts/acc:1").json()["balance"]["value"] == "379.50"
+    assert len(tenant.get("/accounts/acc:1/payments").json()["items"]) == 2
+
+
+def test_payment_key_reused_for_another_body_is_a_conflict(tenant: Tenant):
+    body = {"amount": {"value": "500.00", "currency": "RUB"}, "method": "card"}
+    tenant.post("/accounts/acc:1/payments", body, key="intent-2")
+
+    other = tenant.post(
+        "/accounts/acc:1/payments",
+        body | {"amount": {"value": "1.00", "currency": "RUB"}},
+        key="intent-2",
+    )
+
+    _problem(other, 409, "conflict")
+    assert tenant.get("/accounts/acc:1").json()["balance"]["value"] == "379.50"
+
+
+def test_payment_with_a_known_external_ref_is_refused(tenant: Tenant):
+    body = {"amount": {"value": "5.00", "currency": "RUB"}, "external_ref": "stripe:pi_1"}
+    tenant.post("/accounts/acc:1/payments", body)
+
+    _problem(tenant.post("/accounts/acc:1/payments", body), 409, "conflict")
+
+
+def test_bad_payments_change_nothing(tenant: Tenant):
+    cases = [
+        ({"amount": {"value": "5.00", "currency": "EUR"}}, "amount.currency"),
+        ({"amount": {"value": "-5.00", "currency": "RUB"}}, "amount.value"),
+        ({"amount": {"value": 5.0, "currency": "RUB"}}, "amount.value"),
+        ({"amount": {"value": "5.001", "currency": "RUB"}}, "amount.value"),
+        ({"amount": {"value": "5.00", "currency": "RUB"}, "method": "gold"}, "method"),
+    ]
+    for body, field in cases:
+        problem = _problem(tenant.post("/accounts/acc:1/payments", body), 422, "validation_failed")
+        assert list(problem["errors"]) == [field]
+    missing_key = tenant.http.post(
+        f"{tenant.api}/accounts/acc:1/payments",
+        json={"amount": {"value": "5.00", "currency": "RUB"}},
+        headers={"Authorization": f"Bearer {tenant.token}"},
+        timeout=10,
+    )
+    _problem(missing_key, 400, "validation_failed")
+    assert tenant.get("/accounts/acc:1").json()["balance"]["value"] == "-120.50"
+
+
+def test_change_plan_now_applies_at_once(tenant: Tenant):
+    response = tenant.post("/subscriptions/svc:1/change-plan", {"plan_id": "tp:7", "mode": "now"})
+
+    assert response.status_code == 200
+    assert response.json()["plan_id"] == "tp:7"
+    assert tenant.get("/accounts/acc:1/subscriptions").json()["items"][0]["plan_id"] == "tp:7"
+    _problem(
+        tenant.post("/subscriptions/svc:1/change-plan", {"plan_id": "tp:7", "mode": "now"}),
+        409,
+        "conflict",
+    )
+
+
+def test_change_plan_next_period_is_scheduled(tenant: Tenant):
+    response = tenant.post(
+        "/subscriptions/svc:1/change-plan", {"plan_id": "tp:7", "mode": "next_period"}
+    )
+
+    assert response.status_code == 202
+    operation = response.json()
+    assert operation["status"] == "pending"
+    subscription = tenant.get("/accounts/acc:1/subscriptions").json()["items"][0]
+    assert subscription["plan_id"] == "tp:5"
+    effective = datetime.fromisoformat(subscription["scheduled_change"]["effective_at"])
+    assert (effective.day, effective.hour, effective.utcoffset()) == (1, 0, timedelta(hours=3))
+    assert tenant.get(f"/operations/{operation['id']}").json() == operation
+
+
+def test_change_plan_on_a_date_applies_when_due(tenant: Tenant):
+    at = (datetime.now(UTC) + timedelta(seconds=1.5)).isoformat()
+    body = {"plan_id": "tp:7", "mode": "date", "effective_at": at}
+
+    operation = tenant.post("/subscriptions/svc:1/change-plan", body).json()
+    time.sleep(2)
+
+    subscription = tenant.get("/accounts/acc:1/subscriptions").json()["items"][0]
+    assert (subscription["plan_id"], subscription["scheduled_change"]) == ("tp:7", None)
+    finished = tenant.get(f"/operations/{operation['id']}").json()
+    assert (finished["status"], finished["result"]["plan_id"]) == ("succeeded", "tp:7")
+
+
+def test_change_plan_input_is_checked(tenant: Tenant):
+    past = {"plan_id": "tp:7", "mode": "date", "effective_at": "2020-01-01T00:00:00+00:00"}
+    cases = [
+        {"plan_id": "tp:404", "mode": "now"},
+        {"plan_id": "tp:7", "mode": "tomorrow"},
+        {"plan_id": "tp:7", "mode": "date"},
+        past,
+    ]
+    for body in cases:
+        _problem(tenant.post("/subscriptions/svc:1/change-plan", body), 422, "validation_failed")
+    _problem(tenant.post("/subscriptions/svc:404/change-plan", cases[0]), 404, "not_found")
+
+
+def test_suspend_and_resume(tenant: Tenant):
+    suspended = tenant.post("/subscriptions/svc:1/suspend", {"reason": "voluntary"})
+    twice = tenant.post("/subscriptions/svc:1/suspend", {"reason": "voluntary"})
+    resumed = tenant.post("/subscriptions/svc:1/resume", {})
+
+    assert suspended.json()["status"] == "suspended"
+    _problem(twice, 409, "conflict")
+    assert resumed.json()["status"] == "active"
+
+
+def test_malformed_json_is_a_400(tenant: Tenant):
+    response = tenant.http.post(
+        f"{tenant.api}/subscriptions/svc:1/suspend",
+        data=b"{not json",
+        headers={"Authorization": f"Bearer {tenant.token}", "Idempotency-Key": "x"},
+        timeout=10,
+    )
+    _problem(response, 400, "validation_failed")
+
+
+def test_services_of_every_account_are_listed_in_one_feed(tenant: Tenant):
+    page = tenant.get("/subscriptions", limit=1000).json()
+    mine = tenant.get("/accounts/acc:1/subscriptions").json()
+
+    assert {item["id"] for item in mine["items"]} <= {item["id"] for item in page["items"]}
+    assert page["next_cursor"] is None
