@@ -69,6 +69,12 @@ class BillingConnector(ABC):
         """The account's services."""
 
     @abstractmethod
+    def list_subscriptions_page(
+        self, *, cursor: str | None = None, updated_since: datetime | None = None, limit: int = 500
+    ) -> Page[SubscriptionData]:
+        """Services of all accounts, a page at a time (a full sync must not ask per account)."""
+
+    @abstractmethod
     def list_plans(self) -> list[PlanData]:
         """The provider's catalog as the billing system knows it."""
 

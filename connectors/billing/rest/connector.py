@@ -46,6 +46,16 @@ class RestConnector(BillingConnector):
     def list_subscriptions(self, account_id: str) -> list[SubscriptionData]:
         return self._list(f"accounts/{account_id}/subscriptions", mapping.subscription)
 
+    def list_subscriptions_page(
+        self, *, cursor: str | None = None, updated_since: datetime | None = None, limit: int = 500
+    ) -> Page[SubscriptionData]:
+        params = {
+            "cursor": cursor,
+            "limit": limit,
+            "updated_since": updated_since.isoformat() if updated_since else None,
+        }
+        return self._page("subscriptions", params, mapping.subscription)
+
     def list_plans(self) -> list[PlanData]:
         return self._list("plans", mapping.plan)
 
@@ -125,11 +135,15 @@ class RestConnector(BillingConnector):
         ).json()
 
     def _list(self, path: str, parse: Any) -> list:
-        data = self._json("GET", path)
-        items = data.get("items") if isinstance(data, dict) else data
-        if not isinstance(items, list):
-            raise BadResponse(f"{path}: expected a list of items")
-        return [parse(item) for item in items]
+        """Every item of a paginated list (an account's services, documents, payments)."""
+        items: list = []
+        cursor = None
+        while True:
+            page = self._page(path, {"cursor": cursor, "limit": 1000}, parse)
+            items.extend(page.items)
+            if not page.next_cursor or not page.items:
+                return items
+            cursor = page.next_cursor
 
     def _page(self, path: str, params: dict, parse: Any) -> Page:
         data = self.http.get(path, params)

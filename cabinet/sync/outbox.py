@@ -1,0 +1,111 @@
+"""Writes to the billing system: a row first, then delivery with retries.
+
+Delivery goes account by account in creation order and stops at the first message that cannot be
+delivered yet, so a later change never overtakes an earlier one. The idempotency key is fixed when
+the row is made, so a retry after a lost answer is recognised by the billing system.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from cabinet.accounts.models import ClientAccount
+from cabinet.sync.models import OutboxKind, OutboxMessage, OutboxStatus
+from connectors.billing.base import BillingConnector, WriteResult
+from connectors.billing.types import Money
+from connectors.errors import ConnectorError
+
+MAX_BACKOFF = timedelta(minutes=30)
+
+
+def outbox_enqueue(
+    *, kind: OutboxKind, account: ClientAccount, target_id: str, payload: dict
+) -> OutboxMessage:
+    """Record a write; the caller schedules delivery with transaction.on_commit."""
+    return OutboxMessage.objects.create(
+        kind=kind,
+        account=account,
+        target_id=target_id,
+        payload=payload,
+        next_attempt_at=timezone.now(),
+    )
+
+
+def _send(connector: BillingConnector, message: OutboxMessage) -> WriteResult:
+    payload = message.payload
+    if message.kind == OutboxKind.PAYMENT:
+        return connector.post_payment(
+            message.target_id,
+            amount=Money(Decimal(payload["amount"]), payload["currency"]),
+            method=payload["method"],
+            external_ref=payload["external_ref"],
+            paid_at=parse_datetime(payload["paid_at"]) or timezone.now(),
+            idempotency_key=str(message.idempotency_key),
+        )
+    if message.kind == OutboxKind.CHANGE_PLAN:
+        effective = payload.get("effective_at")
+        return connector.change_plan(
+            message.target_id,
+            plan_id=payload["plan_id"],
+            mode=payload["mode"],
+            effective_at=parse_datetime(effective) if effective else None,
+            idempotency_key=str(message.idempotency_key),
+        )
+    raise ValueError(f"no delivery for outbox kind {message.kind}")
+
+
+def outbox_deliver_account(*, connector: BillingConnector, account_id: int) -> int:
+    """Deliver the account's due messages in order; returns how many were delivered."""
+    delivered = 0
+    while True:
+        with transaction.atomic():
+            message = (
+                OutboxMessage.objects.select_for_update(skip_locked=True)
+                .filter(account_id=account_id, status=OutboxStatus.PENDING)
+                .order_by("created_at", "id")
+                .first()
+            )
+            if message is None or (
+                message.next_attempt_at and message.next_attempt_at > timezone.now()
+            ):
+                return delivered
+            outcome = _attempt(connector, message)
+            if outcome == OutboxStatus.PENDING:
+                return delivered
+            delivered += outcome == OutboxStatus.DELIVERED
+
+
+def _attempt(connector: BillingConnector, message: OutboxMessage) -> OutboxStatus:
+    """Try one message; PENDING means the account's queue must wait."""
+    message.attempts += 1
+    try:
+        result = _send(connector, message)
+    except ConnectorError as error:
+        message.last_error = str(error)[:2000]
+        if error.retryable:
+            delay = min(timedelta(seconds=5 * 2 ** min(message.attempts, 10)), MAX_BACKOFF)
+            message.next_attempt_at = timezone.now() + delay
+            message.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+            return OutboxStatus.PENDING
+        message.status = OutboxStatus.REJECTED
+        message.save(update_fields=["attempts", "last_error", "status"])
+        return OutboxStatus.REJECTED
+    message.status = OutboxStatus.DELIVERED
+    message.delivered_at = timezone.now()
+    message.result = {"done": result.done, "reference": result.reference}
+    message.last_error = ""
+    message.save(update_fields=["attempts", "status", "delivered_at", "result", "last_error"])
+    return OutboxStatus.DELIVERED
+
+
+def outbox_due_accounts(limit: int = 500) -> list[int]:
+    return list(
+        OutboxMessage.objects.filter(
+            status=OutboxStatus.PENDING, next_attempt_at__lte=timezone.now()
+        )
+        .values_list("account_id", flat=True)
+        .distinct()[:limit]
+    )
