@@ -17,6 +17,21 @@ app.conf.beat_schedule = {
         "args": ["tenants.users.tasks.sessions_clear_expired_task"],
         "schedule": crontab(minute=17, hour="*/6"),
     },
+    "billing-sync": {
+        "task": "tenants.tasks.providers_fan_out_task",
+        "args": ["cabinet.sync.tasks.billing_sync_task"],
+        "schedule": crontab(minute="*/5"),
+    },
+    "billing-outbox": {
+        "task": "tenants.tasks.providers_fan_out_task",
+        "args": ["cabinet.sync.tasks.outbox_deliver_task"],
+        "schedule": crontab(minute="*"),
+    },
+    "billing-reconcile": {
+        "task": "tenants.tasks.providers_fan_out_task",
+        "args": ["cabinet.sync.tasks.billing_reconcile_task"],
+        "schedule": crontab(minute=15, hour=0),
+    },
     "platform-sessions-clear-expired": {
         "task": "tenants.users.tasks.platform_sessions_clear_expired_task",
         "schedule": crontab(minute=47, hour="*/6"),

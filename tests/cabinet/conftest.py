@@ -1,1 +1,42 @@
-from tests.sandboxes.conftest import billing, simulator  # noqa: F401 - shared fixtures
+"""Provider A wired to a seeded instance of the billing simulator (a real process)."""
+
+import pytest
+from django_tenants.utils import schema_context
+
+from cabinet.sync.connection import billing_connector
+from cabinet.sync.services import accounts_sync, catalog_sync
+from connectors.models import BillingConnection
+from tests.sandboxes.conftest import Tenant, billing, sample_seed, simulator  # noqa: F401
+
+
+@pytest.fixture
+def billing_a(billing, provider_a, settings) -> Tenant:  # noqa: F811 - pytest fixture
+    """Provider A's billing system: a simulator instance named after the provider, seeded."""
+    settings.CONNECTOR_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    tenant = Tenant(billing.base, provider_a.slug, "token-a", "secret-a", billing.http)
+    tenant.admin("DELETE")
+    assert tenant.admin(
+        "PUT",
+        "",
+        {
+            "token": "token-a",
+            "event_secret": "secret-a",
+            "currency": "RUB",
+            "time_zone": "Europe/Moscow",
+        },
+    ).ok
+    tenant.seed(sample_seed())
+    with schema_context(provider_a.schema_name):
+        BillingConnection.objects.create(
+            kind="simulator",
+            base_url=f"{billing.base}/{provider_a.slug}",
+            credentials={"token": "token-a", "event_secret": "secret-a"},
+        )
+    return tenant
+
+
+def full_sync(schema: str) -> None:
+    with schema_context(schema):
+        connector = billing_connector()
+        catalog_sync(connector)
+        accounts_sync(connector, full=True)

@@ -21,41 +21,7 @@ from cabinet.sync.services import (
     reconcile,
 )
 from connectors.errors import BadResponse, Unavailable
-from connectors.models import BillingConnection
-from tests.sandboxes.conftest import Tenant, sample_seed
-
-
-@pytest.fixture
-def billing_a(billing, provider_a, settings) -> Tenant:
-    """Provider A's billing system: a simulator instance named after the provider, seeded."""
-    settings.CONNECTOR_ALLOWED_NETWORKS = ["127.0.0.1/32"]
-    tenant = Tenant(billing.base, provider_a.slug, "token-a", "secret-a", billing.http)
-    tenant.admin("DELETE")
-    assert tenant.admin(
-        "PUT",
-        "",
-        {
-            "token": "token-a",
-            "event_secret": "secret-a",
-            "currency": "RUB",
-            "time_zone": "Europe/Moscow",
-        },
-    ).ok
-    tenant.seed(sample_seed())
-    with schema_context(provider_a.schema_name):
-        BillingConnection.objects.create(
-            kind="simulator",
-            base_url=f"{billing.base}/{provider_a.slug}",
-            credentials={"token": "token-a", "event_secret": "secret-a"},
-        )
-    return tenant
-
-
-def full_sync(schema: str) -> None:
-    with schema_context(schema):
-        connector = billing_connector()
-        catalog_sync(connector)
-        accounts_sync(connector, full=True)
+from tests.cabinet.conftest import full_sync
 
 
 def test_a_full_sync_mirrors_accounts_plans_and_services(provider_a, provider_b, billing_a):

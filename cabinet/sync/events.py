@@ -1,0 +1,51 @@
+"""Change events the billing system pushes: recorded once, then turned into a targeted re-read."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cabinet.services.models import Subscription
+from cabinet.sync.models import InboundEvent
+from cabinet.sync.services import account_refresh, accounts_sync
+from connectors.billing.base import BillingConnector
+from connectors.billing.types import ChangeEvent
+
+
+def event_record(event: ChangeEvent) -> InboundEvent | None:
+    """Store a verified event; None if it was seen before (a duplicate or a replay)."""
+    try:
+        with transaction.atomic():
+            return InboundEvent.objects.create(
+                event_id=event.id,
+                type=event.type,
+                resource_type=event.resource_type,
+                resource_id=event.resource_id,
+                occurred_at=event.occurred_at,
+            )
+    except IntegrityError:
+        return None
+
+
+def event_process(connector: BillingConnector, event_id: str) -> None:
+    """Re-read what the event names. Events are hints: the billing system's answer now is what
+    counts, so a late or repeated event cannot put old data back."""
+    event = InboundEvent.objects.get(event_id=event_id)
+    if event.processed_at is not None:
+        return
+    account_id = _account_of(event)
+    if account_id:
+        account_refresh(connector, account_id)
+    else:
+        accounts_sync(connector)
+    InboundEvent.objects.filter(pk=event.pk).update(processed_at=timezone.now())
+
+
+def _account_of(event: InboundEvent) -> str | None:
+    if event.resource_type == "account":
+        return event.resource_id
+    if event.resource_type == "subscription":
+        return (
+            Subscription.objects.filter(external_id=event.resource_id)
+            .values_list("account__external_id", flat=True)
+            .first()
+        )
+    return None

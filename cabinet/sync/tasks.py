@@ -1,0 +1,85 @@
+"""Background sync, one provider at a time (tenants.tasks.ProviderTask checks the schema)."""
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.utils import timezone
+
+from cabinet.sync.connection import billing_connector
+from cabinet.sync.events import event_process
+from cabinet.sync.models import SyncState, SyncStream
+from cabinet.sync.outbox import outbox_deliver_account, outbox_due_accounts
+from cabinet.sync.services import accounts_sync, catalog_sync, reconcile, usage_sync
+from connectors.errors import ConnectorError
+from connectors.models import BillingConnection
+from tenants.models import Provider
+from tenants.tasks import ProviderTask
+
+logger = logging.getLogger(__name__)
+
+
+def _pull_connection() -> BillingConnection | None:
+    """The provider's connection if it is one Kabinet pulls from (not file exchange)."""
+    return BillingConnection.objects.filter(enabled=True).exclude(kind="files").first()
+
+
+@shared_task(base=ProviderTask)
+def billing_sync_task(provider_schema: str, full: bool = False) -> str:
+    """Pull what changed, when the provider's schedule says it is time (beat asks often)."""
+    connection = _pull_connection()
+    if connection is None:
+        return "no connection"
+    state = SyncState.objects.filter(stream=SyncStream.ACCOUNTS).first()
+    interval = timedelta(minutes=connection.sync_interval_minutes)
+    if (
+        not full
+        and state
+        and state.last_started_at
+        and timezone.now() - state.last_started_at < interval
+    ):
+        return "not due"
+    connector = billing_connector()
+    time_zone = Provider.objects.get(schema_name=provider_schema).time_zone
+    try:
+        catalog_sync(connector)
+        report = accounts_sync(connector, full=full)
+        stored = usage_sync(connector, time_zone=time_zone)
+    except ConnectorError as error:
+        # Recorded in SyncState for provider staff; the next run tries again.
+        logger.warning("billing sync of %s failed: %s", provider_schema, error)
+        return "failed"
+    return f"{report.accounts} accounts, {report.subscriptions} services, {stored} usage records"
+
+
+@shared_task(base=ProviderTask)
+def billing_reconcile_task(provider_schema: str) -> str:
+    if _pull_connection() is None:
+        return "no connection"
+    try:
+        report = reconcile(billing_connector())
+    except ConnectorError as error:
+        logger.warning("reconciliation of %s failed: %s", provider_schema, error)
+        return "failed"
+    return f"{report.notices} changes made elsewhere"
+
+
+@shared_task(base=ProviderTask)
+def billing_event_task(provider_schema: str, event_id: str) -> None:
+    try:
+        event_process(billing_connector(), event_id)
+    except ConnectorError as error:
+        # The periodic pull and the nightly reconciliation catch up with what was missed.
+        logger.warning("event %s of %s not applied: %s", event_id, provider_schema, error)
+
+
+@shared_task(base=ProviderTask)
+def outbox_deliver_task(provider_schema: str) -> int:
+    """Deliver every account's due writes; what cannot go yet waits for its next attempt."""
+    if _pull_connection() is None:
+        return 0
+    connector = billing_connector()
+    return sum(
+        outbox_deliver_account(connector=connector, account_id=account_id)
+        for account_id in outbox_due_accounts()
+    )
