@@ -12,6 +12,7 @@ from console import views as console_views
 urlpatterns = [
     path("", cabinet_views.home, name="home"),
     path("manage/", console_views.manage_home, name="console-manage-home"),
+    path("manage/sync/", console_views.manage_sync, name="console-manage-sync"),
     path("theme-<str:version>.css", branding_views.theme_css, name="branding-theme-css"),
     path("brand/logo", branding_views.logo, name="branding-logo"),
     path("api/v1/me", CurrentUserGetApi.as_view(), name="api-me-get"),

@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from cabinet.sync.selectors import sync_status
 from tenants.selectors import provider_list_for
 from tenants.users.access import role_required
 from tenants.users.models import PLATFORM_ROLES, PROVIDER_STAFF_ROLES, User
@@ -13,6 +14,12 @@ from tenants.users.models import PLATFORM_ROLES, PROVIDER_STAFF_ROLES, User
 @role_required(*PROVIDER_STAFF_ROLES)
 def manage_home(request: HttpRequest) -> HttpResponse:
     return render(request, "console/manage_home.html")
+
+
+@require_safe
+@role_required(*PROVIDER_STAFF_ROLES)
+def manage_sync(request: HttpRequest) -> HttpResponse:
+    return render(request, "console/manage_sync.html", {"status": sync_status()})
 
 
 @require_safe

@@ -185,3 +185,31 @@ def test_a_failing_billing_system_is_a_recorded_sync_error(provider_a, billing_a
     assert state.consecutive_failures == 1
     assert state.last_error
     assert "token-a" not in state.last_error
+
+
+def test_staff_see_sync_status_and_clients_do_not(
+    provider_a, provider_b, billing_a, admin_a, client_a
+):
+    from django.test import Client
+
+    from tenants.users.models import Role
+    from tests.conftest import host_of, make_user
+    from tests.tenants.test_logins import login
+
+    billing_a.admin("PUT", "/faults", {"mode": "down"})
+    with schema_context(provider_a.schema_name), pytest.raises(Unavailable):
+        accounts_sync(billing_connector(), full=True)
+    staff = Client(HTTP_HOST=host_of(provider_a))
+    login(staff, admin_a.user.email)
+    customer = Client(HTTP_HOST=host_of(provider_a))
+    login(customer, client_a.user.email)
+
+    page = staff.get("/manage/sync/").content.decode()
+
+    assert "503" in page
+    assert "token-a" not in page
+    assert customer.get("/manage/sync/").status_code == 403
+    other_admin = make_user(provider_b, Role.PROVIDER_ADMIN, "admin@bravo.test")
+    elsewhere = Client(HTTP_HOST=host_of(provider_b))
+    login(elsewhere, other_admin.user.email)
+    assert "503" not in elsewhere.get("/manage/sync/").content.decode()
