@@ -28,7 +28,7 @@ test: $(STAMP) ## Run every test (embedded PostgreSQL unless DATABASE_URL is set
 lint: $(STAMP) ## Check style and types (ruff check, ruff format --check, mypy)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy config tenants branding cabinet console api
+	$(BIN)/mypy config tenants branding cabinet console api connectors deploy sandboxes
 
 format: $(STAMP) ## Reformat the code and fix what ruff can
 	$(BIN)/ruff check --fix .

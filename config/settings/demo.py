@@ -11,3 +11,5 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.cons
 # Without a broker server the demo queues tasks as files under .local/broker (kombu's filesystem
 # transport); CELERY_BROKER_URL still wins when set.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+# The billing simulator runs on this machine.
+CONNECTOR_ALLOWED_NETWORKS = env.list("CONNECTOR_ALLOWED_NETWORKS", default=["127.0.0.1/32"])

@@ -17,6 +17,7 @@ from pathlib import Path
 from deploy.local.embedded_postgres import ROOT, ensure_database_url, stop_on_signals
 
 PORT = int(os.environ.get("KABINET_PORT", "8000"))
+SIMULATOR_PORT = int(os.environ.get("KABINET_SIMULATOR_PORT", "8300"))
 LOCAL = ROOT / ".local"
 
 
@@ -51,20 +52,19 @@ def start(name: str, command: list[str], env: dict[str, str]) -> subprocess.Pope
     )
 
 
-def wait_for_web(web: subprocess.Popen, timeout: float = 60) -> None:
+def wait_for(process: subprocess.Popen, url: str, name: str, timeout: float = 60) -> None:
+    """Until `url` answers; stop the demo if `process` dies or never answers."""
     deadline = time.monotonic() + timeout
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{PORT}/health", headers={"Host": "localhost"}
-    )
+    request = urllib.request.Request(url, headers={"Host": "localhost"})
     while time.monotonic() < deadline:
-        if web.poll() is not None:
-            raise SystemExit(f"the web server exited; see {LOCAL / 'web.log'}")
+        if process.poll() is not None:
+            raise SystemExit(f"{name} exited; see {LOCAL / (name + '.log')}")
         try:
             with urllib.request.urlopen(request, timeout=2):
                 return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.3)
-    raise SystemExit(f"the web server did not answer on port {PORT}; see {LOCAL / 'web.log'}")
+    raise SystemExit(f"{name} did not answer at {url}; see {LOCAL / (name + '.log')}")
 
 
 def stop(processes: dict[str, subprocess.Popen]) -> None:
@@ -91,24 +91,47 @@ def port_is_free(port: int) -> bool:
 
 
 def main() -> int:
-    if not port_is_free(PORT):
-        raise SystemExit(
-            f"Port {PORT} is in use (is another demo still running?). "
-            f"Stop it, or choose another port: KABINET_PORT=8001 make demo"
-        )
+    for port, variable in ((PORT, "KABINET_PORT"), (SIMULATOR_PORT, "KABINET_SIMULATOR_PORT")):
+        if not port_is_free(port):
+            raise SystemExit(
+                f"Port {port} is in use (is another demo still running?). "
+                f"Stop it, or choose another port: {variable}={port + 1} make demo"
+            )
     stop_on_signals()
     LOCAL.mkdir(exist_ok=True)
     (LOCAL / "broker").mkdir(exist_ok=True)
     server = ensure_database_url()  # noqa: F841 - keeps the embedded database up until we exit
     env = demo_environment()
-    print("Migrating ...", flush=True)
-    manage(env, "migrate_providers", "--verbosity=0", tolerate="not served until fixed")
-    manage(env, "collectstatic", "--noinput", "--verbosity=0")
-    print("Provisioning the demo providers ...", flush=True)
-    logins = manage(env, "demo_seed")
-
     python = str(Path(sys.executable))
+    billing_url = f"http://127.0.0.1:{SIMULATOR_PORT}"
     processes = {
+        "billing-simulator": start(
+            "billing-simulator",
+            [
+                python,
+                "-m",
+                "sandboxes.billing_simulator",
+                "--host=127.0.0.1",
+                f"--port={SIMULATOR_PORT}",
+                f"--data-dir={LOCAL / 'billing-simulator'}",
+            ],
+            env,
+        ),
+    }
+    try:
+        wait_for(
+            processes["billing-simulator"], f"{billing_url}/_admin/health", "billing-simulator"
+        )
+        print("Migrating ...", flush=True)
+        manage(env, "migrate_providers", "--verbosity=0", tolerate="not served until fixed")
+        manage(env, "collectstatic", "--noinput", "--verbosity=0")
+        print("Provisioning the demo providers and syncing their billing ...", flush=True)
+        logins = manage(env, "demo_seed", f"--billing-url={billing_url}")
+    except BaseException:
+        stop(processes)
+        raise
+
+    processes |= {
         "web": start(
             "web",
             [
@@ -152,7 +175,7 @@ def main() -> int:
         ),
     }
     try:
-        wait_for_web(processes["web"])
+        wait_for(processes["web"], f"http://127.0.0.1:{PORT}/health", "web")
         print(f"\nKabinet demo is running (logs in {LOCAL.relative_to(ROOT)}/*.log)\n")
         print(logins)
         print("\nPress Ctrl-C to stop.", flush=True)

@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     simulator.start()
-    host, port = server.server_address[:2]
+    host, port = str(server.server_address[0]), server.server_address[1]
     print(f"billing simulator listening on http://{host}:{port}", flush=True)
     try:
         server.serve_forever(poll_interval=0.2)

@@ -115,7 +115,7 @@ def _payment_store(
         "updated_at": render_time(moment, inst.time_zone),
     }
     tx.put(inst.name, "payment", payment, sortable(moment))
-    resource = ("payment", payment["id"])
+    resource = ("payment", str(payment["id"]))
     emit(tx, inst, envelope(inst, "payment.posted", resource, PORTAL, None, payment, moment))
     return payment
 

@@ -2,10 +2,15 @@ import json
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from branding.services import brandbook_update
+from cabinet.accounts.models import ClientAccount
+from cabinet.sync.connection import billing_connector
+from cabinet.sync.services import account_refresh, accounts_sync, catalog_sync, usage_sync
+from connectors.models import BillingConnection, BillingKind
+from deploy.demo import billing as demo_billing
 from tenants.links import platform_url, provider_url
 from tenants.models import Provider, ProviderStatus, Reseller
 from tenants.services import platform_user_create, provider_create, reseller_create
@@ -20,6 +25,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--file", type=Path, default=DEMO_FILE)
+        parser.add_argument(
+            "--billing-url", default="", help="the billing simulator; without it, no billing data"
+        )
 
     def handle(self, *args, **options) -> None:
         demo = json.loads(options["file"].read_text(encoding="utf-8"))
@@ -37,12 +45,62 @@ class Command(BaseCommand):
         ]
         for entry in demo["providers"]:
             provider = self._provider(entry, reseller if entry["reseller"] else None, password)
+            billing = ""
+            if options["billing_url"]:
+                billing = self._billing(provider, entry["billing"], options["billing_url"])
             lines += [
                 f"{provider.name:<17} {provider_url(provider, '/login')}",
                 f"  provider admin  {entry['admin_email']} / {password}  (then /manage/)",
                 f"  client          {entry['client_email']} / {password}",
             ]
+            if billing:
+                lines.append(f"  billing         {billing}")
         self.stdout.write("\n".join(lines))
+
+    def _billing(self, provider: Provider, billing: dict, base_url: str) -> str:
+        """The provider's simulator instance, seeded once, and the first sync into Kabinet."""
+        instance = f"/instances/{provider.slug}"
+        status, _ = demo_billing.admin(base_url, "GET", instance)
+        if status == 404:
+            demo_billing.admin(
+                base_url,
+                "PUT",
+                instance,
+                {
+                    "token": billing["token"],
+                    "event_secret": billing["event_secret"],
+                    "currency": provider.currency,
+                    "time_zone": provider.time_zone,
+                },
+            )
+            status, answer = demo_billing.admin(
+                base_url, "POST", f"{instance}/seed", demo_billing.SEEDS[billing["seed"]]()
+            )
+            if status != 200:
+                raise CommandError(f"seeding the billing simulator failed ({status}): {answer}")
+        with schema_context(provider.schema_name):
+            BillingConnection.objects.update_or_create(
+                singleton=True,
+                defaults={
+                    "kind": BillingKind.SIMULATOR,
+                    "base_url": f"{base_url}/{provider.slug}",
+                    "credentials": {
+                        "token": billing["token"],
+                        "event_secret": billing["event_secret"],
+                    },
+                },
+            )
+            connector = billing_connector()
+            catalog_sync(connector)
+            report = accounts_sync(connector)
+            stored = usage_sync(connector, time_zone=provider.time_zone)
+            # Documents and payments come per account.
+            for external_id in ClientAccount.objects.values_list("external_id", flat=True):
+                account_refresh(connector, external_id)
+        return (
+            f"{report.accounts} accounts, {report.subscriptions} services, "
+            f"{stored} new usage records synced"
+        )
 
     def _platform_user(self, email: str, role: Role, password: str, reseller=None) -> None:
         with schema_context(get_public_schema_name()):
