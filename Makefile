@@ -34,8 +34,9 @@ format: $(STAMP) ## Reformat the code and fix what ruff can
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(STAMP) ## Measure provisioning and migration runs (results: docs/PERFORMANCE.md)
-	$(BIN)/python -m deploy.local.with_database -- $(BIN)/python -m bench.provisioning $(BENCH_ARGS)
+bench: $(STAMP) ## Measure provisioning, migrations, usage ingest and sync (docs/PERFORMANCE.md)
+	$(BIN)/python -m deploy.local.with_database -- $(BIN)/python -m bench.provisioning
+	$(BIN)/python -m deploy.local.with_database -- $(BIN)/python -m bench.billing
 
 messages: $(STAMP) ## Update and compile translations (needs GNU gettext)
 	$(BIN)/python manage.py makemessages --settings=config.settings.test -l ru --ignore=.venv --ignore=.local

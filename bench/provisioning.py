@@ -8,31 +8,11 @@ nothing to apply. Prints a Markdown table. The scratch database is dropped at th
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
-from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
-
-BENCH_DATABASE = "kabinet_bench"
-
-
-def _server_url(database: str) -> str:
-    url = urlsplit(os.environ["DATABASE_URL"])
-    return urlunsplit(url._replace(path="/" + database))
-
-
-def _recreate_database() -> None:
-    with psycopg.connect(_server_url("postgres"), autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE}")
-        admin.execute(f"CREATE DATABASE {BENCH_DATABASE}")
-
-
-def _drop_database() -> None:
-    with psycopg.connect(_server_url("postgres"), autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+from bench.scratch import scratch_database
 
 
 def _answers(index: int) -> dict:
@@ -106,15 +86,9 @@ def _median(values: list[float]) -> str:
 
 
 def run(providers: int, rounds: int, processes: int) -> list[tuple[str, str]]:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
     from tenants.migration_runner import providers_migrate
     from tenants.template_schema import template_ensure_current
 
-    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
     started = time.perf_counter()
     template_ensure_current()
     results = [("template schema migrated once", f"{time.perf_counter() - started:.2f} s")]
@@ -177,17 +151,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--processes", type=int, default=2)
     options = parser.parse_args()
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    _recreate_database()
-    os.environ["DATABASE_URL"] = _server_url(BENCH_DATABASE)
-    try:
+    with scratch_database():
         results = run(options.providers, options.rounds, options.processes)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        _drop_database()
     print("| measurement | result (median) |\n| --- | --- |")
     for label, value in results:
         print(f"| {label} | {value} |")

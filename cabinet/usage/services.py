@@ -32,28 +32,32 @@ _REFERENCES = """
     ANALYZE usage_references;
 """
 
-_INSERT = """
-    INSERT INTO usage_usagerecord (source_key, account_ref, account_id, metric, unit, direction,
-                                   quantity, started_at, ended_at, source_type, attributes)
-    SELECT s.source_key, s.account_ref, r.account_id, s.metric, s.unit, s.direction, s.quantity,
-           s.started_at, s.ended_at, s.source_type, s.attributes
-    FROM usage_staging s LEFT JOIN usage_references r ON r.ref = s.account_ref
-    ON CONFLICT (source_key) DO NOTHING
-    RETURNING account_id, (started_at AT TIME ZONE %s)::date
-"""
-
-_ROLLUP = """
-    INSERT INTO usage_usagedaily (account_id, day, metric, unit, direction, quantity, records)
-    SELECT u.account_id, (u.started_at AT TIME ZONE %(tz)s)::date, u.metric, u.unit, u.direction,
-           sum(u.quantity), count(*)
-    FROM usage_usagerecord u
-    JOIN unnest(%(accounts)s::bigint[], %(days)s::date[]) AS touched(account_id, day)
-      ON touched.account_id = u.account_id
-     AND u.started_at >= (touched.day::timestamp AT TIME ZONE %(tz)s)
-     AND u.started_at < ((touched.day + 1)::timestamp AT TIME ZONE %(tz)s)
-    GROUP BY 1, 2, 3, 4, 5
-    ON CONFLICT (account_id, day, metric, unit, direction)
-    DO UPDATE SET quantity = EXCLUDED.quantity, records = EXCLUDED.records
+# One statement: store the new records, then add exactly those to their days' totals. Records
+# already stored are skipped by ON CONFLICT, so a repeated or concurrent import adds nothing twice.
+_INSERT_AND_ROLL_UP = """
+    WITH inserted AS (
+        INSERT INTO usage_usagerecord (source_key, account_ref, account_id, metric, unit,
+                                       direction, quantity, started_at, ended_at, source_type,
+                                       attributes)
+        SELECT s.source_key, s.account_ref, r.account_id, s.metric, s.unit, s.direction,
+               s.quantity, s.started_at, s.ended_at, s.source_type, s.attributes
+        FROM usage_staging s LEFT JOIN usage_references r ON r.ref = s.account_ref
+        ON CONFLICT (source_key) DO NOTHING
+        RETURNING account_id, started_at, metric, unit, direction, quantity
+    ), rolled AS (
+        INSERT INTO usage_usagedaily (account_id, day, metric, unit, direction, quantity, records)
+        SELECT account_id, (started_at AT TIME ZONE %(tz)s)::date, metric, unit, direction,
+               sum(quantity), count(*)
+        FROM inserted WHERE account_id IS NOT NULL
+        GROUP BY 1, 2, 3, 4, 5
+        ON CONFLICT (account_id, day, metric, unit, direction) DO UPDATE
+        SET quantity = usage_usagedaily.quantity + EXCLUDED.quantity,
+            records = usage_usagedaily.records + EXCLUDED.records
+        RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM inserted),
+           (SELECT count(*) FROM inserted WHERE account_id IS NULL),
+           (SELECT count(*) FROM rolled)
 """
 
 
@@ -98,19 +102,8 @@ def usage_ingest(*, records: Iterable[UsageRecordData], time_zone: str) -> Inges
                 copy.write_row(_row(record))
                 received += 1
         cursor.execute(_REFERENCES)
-        cursor.execute(_INSERT, [time_zone])
-        inserted = cursor.fetchall()
-        touched = sorted({(account, day) for account, day in inserted if account is not None})
-        if touched:
-            cursor.execute(
-                _ROLLUP,
-                {
-                    "tz": time_zone,
-                    "accounts": [a for a, _ in touched],
-                    "days": [d for _, d in touched],
-                },
-            )
+        cursor.execute(_INSERT_AND_ROLL_UP, {"tz": time_zone})
+        inserted, unmatched, days = cursor.fetchone()
         # ON COMMIT DROP does not fire while the caller's transaction is still open.
         cursor.execute("DROP TABLE usage_staging, usage_references")
-    unmatched = sum(1 for account, _ in inserted if account is None)
-    return IngestResult(received, len(inserted), unmatched, len(touched))
+    return IngestResult(received, inserted, unmatched, days)
