@@ -13,6 +13,7 @@ urlpatterns = [
     path("", cabinet_views.home, name="home"),
     path("manage/", console_views.manage_home, name="console-manage-home"),
     path("manage/sync/", console_views.manage_sync, name="console-manage-sync"),
+    path("manage/imports/", console_views.manage_imports, name="console-manage-imports"),
     path("theme-<str:version>.css", branding_views.theme_css, name="branding-theme-css"),
     path("brand/logo", branding_views.logo, name="branding-logo"),
     path("api/v1/me", CurrentUserGetApi.as_view(), name="api-me-get"),

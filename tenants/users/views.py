@@ -66,7 +66,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     invitation = invitation_get_usable(token=token)
     if invitation is None:
         return render(request, "users/invitation_invalid.html", status=404)
-    form = InvitationAcceptForm(invitation.user, request.POST or None)
+    form = InvitationAcceptForm(invitation.user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = invitation_accept(invitation=invitation, password=form.cleaned_data["new_password1"])
         login(request, user)

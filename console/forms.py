@@ -1,0 +1,35 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+FORMATS = [
+    ("", _("Recognise automatically")),
+    ("radacct_csv", _("FreeRADIUS radacct export (CSV)")),
+    ("radius_detail", _("FreeRADIUS detail files")),
+    ("asterisk_cdr", _("Asterisk CDR (Master.csv)")),
+    ("meter_readings_csv", _("Meter readings (CSV)")),
+    ("accounts_csv", _("Accounts and balances (CSV)")),
+]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        if not files and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+class ExchangeFileForm(forms.Form):
+    uploads = MultipleFileField(
+        label=_("Files"),
+        help_text=_("Several files of one format are one import, e.g. a month of detail files."),
+    )
+    format = forms.ChoiceField(label=_("Format"), choices=FORMATS, required=False)

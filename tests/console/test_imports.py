@@ -1,0 +1,95 @@
+"""Provider staff upload exchange files in /manage/imports/: all or nothing, row by row reasons."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django_tenants.utils import schema_context
+
+from cabinet.accounts.models import ClientAccount
+from cabinet.usage.models import UsageDaily, UsageRecord
+from tests.cabinet.factories import make_account, make_plan, make_subscription
+from tests.conftest import host_of
+from tests.connectors.files.data import ASTERISK, FREERADIUS
+from tests.tenants.test_logins import login
+
+ACCOUNTS_CSV = (
+    "account_id;contract_number;holder_type;holder_name;inn;kpp;email;phone;balance;currency;"
+    "credit_limit;status\n"
+)
+
+
+def staff_browser(persona) -> Client:
+    browser = Client(HTTP_HOST=host_of(persona.provider))
+    login(browser, persona.user.email)
+    return browser
+
+
+def upload(browser: Client, name: str, content: bytes, file_format: str = ""):
+    return browser.post(
+        "/manage/imports/",
+        {"uploads": [SimpleUploadedFile(name, content)], "format": file_format},
+    )
+
+
+def test_a_radacct_export_is_recognised_and_stored(admin_a, provider_b):
+    with schema_context(admin_a.provider.schema_name):
+        make_subscription(make_account(), make_plan(), identifiers={"login": "u10001"})
+
+    response = upload(
+        staff_browser(admin_a), "radacct.csv", (FREERADIUS / "radacct.csv").read_bytes()
+    )
+
+    assert response.status_code == 200
+    assert "10878" in response.content.decode()
+    with schema_context(admin_a.provider.schema_name):
+        assert UsageRecord.objects.count() == 10878
+        assert UsageDaily.objects.exists()
+    with schema_context(provider_b.schema_name):
+        assert not UsageRecord.objects.exists()
+
+
+def test_a_bad_file_is_refused_whole_with_row_numbers(admin_a):
+    good = (ASTERISK / "Master.csv").read_bytes().splitlines(keepends=True)
+    broken = b"".join(good[:5] + [b'"x","y"\n'] + good[5:])
+
+    response = upload(staff_browser(admin_a), "Master.csv", broken, "asterisk_cdr")
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Master.csv" in page
+    assert "<td>6</td>" in page
+    with schema_context(admin_a.provider.schema_name):
+        assert not UsageRecord.objects.exists()
+
+
+def test_an_unrecognisable_file_asks_for_the_format(admin_a):
+    response = upload(staff_browser(admin_a), "notes.txt", b"hello\nworld\n")
+
+    assert response.status_code == 400
+    assert "cannot be recognised" in response.content.decode()
+
+
+def test_accounts_csv_in_windows_1251_is_imported(admin_a):
+    row = (
+        "acc:77;77/2026;person;Петров Пётр;;;petrov@example.com;+79990000077;150,00;RUB;0;active\n"
+    )
+    content = (ACCOUNTS_CSV + row).encode("cp1251")
+
+    response = upload(staff_browser(admin_a), "accounts.csv", content)
+
+    assert response.status_code == 200, response.content.decode()
+    with schema_context(admin_a.provider.schema_name):
+        account = ClientAccount.objects.get(external_id="acc:77")
+        assert (account.holder_name, str(account.balance)) == ("Петров Пётр", "150.00")
+
+
+def test_clients_cannot_import(client_a):
+    response = upload(staff_browser(client_a), "radacct.csv", b"x")
+
+    assert response.status_code == 403
+
+
+def test_no_file_is_a_field_error(admin_a):
+    response = staff_browser(admin_a).post("/manage/imports/", {})
+
+    assert response.status_code == 400
+    assert "field-error" in response.content.decode()
