@@ -12,7 +12,9 @@ class NotConfigured(ConnectorError):
     """This provider has no enabled billing connection."""
 
 
-def billing_connector() -> BillingConnector:
+def billing_connector(*, timeout: float = 10.0, retries: int = 2) -> BillingConnector:
+    """`timeout` is per request; reads on behalf of a waiting client use a short one and no
+    retries, and fall back to the mirror instead."""
     settings = BillingConnection.objects.filter(enabled=True).first()
     if settings is None:
         raise NotConfigured("no billing connection is set up for this provider")
@@ -23,5 +25,7 @@ def billing_connector() -> BillingConnector:
         token=str(settings.credentials.get("token", "")),
         event_secret=str(settings.credentials.get("event_secret", "")),
         options=settings.options,
+        timeout=timeout,
+        retries=retries,
     )
     return connector_for(settings.kind, config)

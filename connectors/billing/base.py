@@ -31,6 +31,7 @@ class ConnectorConfig:
     event_secret: str = field(default="", repr=False)
     options: Mapping[str, object] = field(default_factory=dict)
     timeout: float = 10.0
+    retries: int = 2
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ def billing_a(billing, provider_a, settings) -> Tenant:  # noqa: F811 - pytest f
             "time_zone": "Europe/Moscow",
         },
     ).ok
+    tenant.admin("PUT", "/faults", {"mode": "none"})
     tenant.seed(sample_seed())
     with schema_context(provider_a.schema_name):
         BillingConnection.objects.create(

@@ -28,6 +28,7 @@ class RestConnector(BillingConnector):
             config.base_url.rstrip("/") + "/v1/",
             headers={"Authorization": f"Bearer {config.token}"},
             timeout=config.timeout,
+            retries=config.retries,
         )
 
     def list_accounts(

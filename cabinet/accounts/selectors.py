@@ -1,0 +1,46 @@
+"""Reading an account's balance the way the provider's data mode says."""
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.cache import cache
+
+from cabinet.accounts.models import ClientAccount
+from connectors.billing.base import BillingConnector
+from connectors.errors import ConnectorError
+from tenants.models import DataMode, Provider
+
+LIVE_CACHE_SECONDS = 30
+LIVE_TIMEOUT_SECONDS = 3.0
+
+
+@dataclass(frozen=True)
+class BalanceView:
+    value: Decimal
+    currency: str
+    as_of: datetime
+    live: bool  # read from the billing system just now (or within LIVE_CACHE_SECONDS)
+    stale: bool = False  # live mode, but the billing system did not answer: this is the mirror
+
+
+def account_balance(
+    *, account: ClientAccount, provider: Provider, connector: BillingConnector | None
+) -> BalanceView:
+    """In `mirror` mode the synced copy; in `live` mode the billing system's answer, cached
+    briefly (the cache key carries the provider's schema), or the copy marked stale when billing
+    does not answer in time."""
+    mirror = BalanceView(account.balance, account.currency, account.balance_as_of, live=False)
+    if provider.data_mode != DataMode.LIVE or connector is None:
+        return mirror
+    key = f"balance:{account.external_id}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    try:
+        data = connector.get_account(account.external_id)
+    except ConnectorError:
+        return replace(mirror, stale=True)
+    view = BalanceView(data.balance.value, data.balance.currency, data.balance_as_of, live=True)
+    cache.set(key, view, LIVE_CACHE_SECONDS)
+    return view
