@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cabinet.sync.upserts import accounts_upsert
-from cabinet.usage.services import IngestResult, usage_ingest
+from cabinet.usage.services import IngestResult, usage_ingest, usage_rematch
 from connectors.billing.files import (
     PARSERS,
     AccountsCsvParser,
@@ -57,6 +57,7 @@ def exchange_file_import(
         with transaction.atomic():
             accounts = list(AccountsCsvParser(*files, now=now, balance_as_of=now).records())
             accounts_upsert(accounts)
+            usage_rematch(time_zone=time_zone)
         return ImportOutcome(name, accounts=len(accounts))
     parser = PARSERS[name](*files, now=now)
     return ImportOutcome(name, usage=usage_ingest(records=parser.records(), time_zone=time_zone))

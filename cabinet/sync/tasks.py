@@ -11,6 +11,7 @@ from cabinet.sync.events import event_process
 from cabinet.sync.models import SyncState, SyncStream
 from cabinet.sync.outbox import outbox_deliver_account, outbox_due_accounts
 from cabinet.sync.services import accounts_sync, catalog_sync, reconcile, usage_sync
+from cabinet.usage.services import usage_rematch
 from connectors.errors import ConnectorError
 from connectors.models import BillingConnection
 from tenants.models import Provider
@@ -44,6 +45,7 @@ def billing_sync_task(provider_schema: str, full: bool = False) -> str:
     try:
         catalog_sync(connector)
         report = accounts_sync(connector, full=full)
+        usage_rematch(time_zone=time_zone)
         stored = usage_sync(connector, time_zone=time_zone)
     except ConnectorError as error:
         # Recorded in SyncState for provider staff; the next run tries again.

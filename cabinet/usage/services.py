@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
+from cabinet.usage.models import UsageRecord
 from connectors.billing.types import UsageRecordData
 
 _STAGING = """
@@ -32,9 +33,25 @@ _REFERENCES = """
     ANALYZE usage_references;
 """
 
+# Adds records (from the CTE named `{source}`) to their days' totals in the provider's zone.
+_ROLL_UP = """
+    rolled AS (
+        INSERT INTO usage_usagedaily (account_id, day, metric, unit, direction, quantity, records)
+        SELECT account_id, (started_at AT TIME ZONE %(tz)s)::date, metric, unit, direction,
+               sum(quantity), count(*)
+        FROM {source} WHERE account_id IS NOT NULL
+        GROUP BY 1, 2, 3, 4, 5
+        ON CONFLICT (account_id, day, metric, unit, direction) DO UPDATE
+        SET quantity = usage_usagedaily.quantity + EXCLUDED.quantity,
+            records = usage_usagedaily.records + EXCLUDED.records
+        RETURNING 1
+    )
+"""
+
 # One statement: store the new records, then add exactly those to their days' totals. Records
 # already stored are skipped by ON CONFLICT, so a repeated or concurrent import adds nothing twice.
-_INSERT_AND_ROLL_UP = """
+_INSERT_AND_ROLL_UP = (
+    """
     WITH inserted AS (
         INSERT INTO usage_usagerecord (source_key, account_ref, account_id, metric, unit,
                                        direction, quantity, started_at, ended_at, source_type,
@@ -44,21 +61,29 @@ _INSERT_AND_ROLL_UP = """
         FROM usage_staging s LEFT JOIN usage_references r ON r.ref = s.account_ref
         ON CONFLICT (source_key) DO NOTHING
         RETURNING account_id, started_at, metric, unit, direction, quantity
-    ), rolled AS (
-        INSERT INTO usage_usagedaily (account_id, day, metric, unit, direction, quantity, records)
-        SELECT account_id, (started_at AT TIME ZONE %(tz)s)::date, metric, unit, direction,
-               sum(quantity), count(*)
-        FROM inserted WHERE account_id IS NOT NULL
-        GROUP BY 1, 2, 3, 4, 5
-        ON CONFLICT (account_id, day, metric, unit, direction) DO UPDATE
-        SET quantity = usage_usagedaily.quantity + EXCLUDED.quantity,
-            records = usage_usagedaily.records + EXCLUDED.records
-        RETURNING 1
-    )
+    ), """
+    + _ROLL_UP.format(source="inserted")
+    + """
     SELECT (SELECT count(*) FROM inserted),
            (SELECT count(*) FROM inserted WHERE account_id IS NULL),
            (SELECT count(*) FROM rolled)
 """
+)
+
+# Records that named no known account when they came get it once the account is known.
+_MATCH_AND_ROLL_UP = (
+    """
+    WITH matched AS (
+        UPDATE usage_usagerecord u SET account_id = r.account_id
+        FROM usage_references r
+        WHERE u.account_id IS NULL AND r.ref = u.account_ref
+        RETURNING u.account_id, u.started_at, u.metric, u.unit, u.direction, u.quantity
+    ), """
+    + _ROLL_UP.format(source="matched")
+    + """
+    SELECT (SELECT count(*) FROM matched)
+"""
+)
 
 
 @dataclass(frozen=True)
@@ -107,3 +132,17 @@ def usage_ingest(*, records: Iterable[UsageRecordData], time_zone: str) -> Inges
         # ON COMMIT DROP does not fire while the caller's transaction is still open.
         cursor.execute("DROP TABLE usage_staging, usage_references")
     return IngestResult(received, inserted, unmatched, days)
+
+
+@transaction.atomic
+def usage_rematch(*, time_zone: str) -> int:
+    """Match stored records that named no known account (e.g. usage imported before the accounts)
+    and add them to their days; returns how many found their account."""
+    if not UsageRecord.objects.filter(account__isnull=True).exists():
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(_REFERENCES)
+        cursor.execute(_MATCH_AND_ROLL_UP, {"tz": time_zone})
+        (matched,) = cursor.fetchone()
+        cursor.execute("DROP TABLE usage_references")
+    return matched

@@ -5,7 +5,7 @@ import pytest
 from django_tenants.utils import schema_context
 
 from cabinet.usage.models import UsageDaily, UsageRecord
-from cabinet.usage.services import usage_ingest
+from cabinet.usage.services import usage_ingest, usage_rematch
 from connectors.billing.types import Direction, UsageRecordData
 from tests.cabinet.factories import make_account, make_plan, make_subscription
 
@@ -89,3 +89,17 @@ def test_usage_stays_with_its_provider(provider_a, provider_b, subscriber):
     with schema_context(provider_b.schema_name):
         assert not UsageRecord.objects.exists()
         assert not UsageDaily.objects.exists()
+
+
+def test_records_that_came_before_their_account_are_matched_later(db, provider_a):
+    with schema_context(provider_a.schema_name):
+        first = usage_ingest(records=RECORDS, time_zone="Europe/Moscow")
+        make_subscription(make_account(), make_plan(), identifiers={"login": "u10001"})
+        matched = usage_rematch(time_zone="Europe/Moscow")
+        again = usage_rematch(time_zone="Europe/Moscow")
+
+    assert (first.unmatched, matched, again) == (4, 3, 0)
+    assert daily(provider_a.schema_name) == [
+        (date(2026, 10, 4), Decimal("1500.0000"), 2),
+        (date(2026, 10, 5), Decimal("7.0000"), 1),
+    ]
