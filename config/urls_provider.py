@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from api.billing_events import BillingEventReceiveApi
+from api.imports import ExchangeFileImportApi
 from api.v1 import CurrentUserGetApi
 from branding import views as branding_views
 from cabinet import views as cabinet_views
@@ -17,6 +18,7 @@ urlpatterns = [
     path("theme-<str:version>.css", branding_views.theme_css, name="branding-theme-css"),
     path("brand/logo", branding_views.logo, name="branding-logo"),
     path("api/v1/me", CurrentUserGetApi.as_view(), name="api-me-get"),
+    path("api/v1/imports", ExchangeFileImportApi.as_view(), name="api-imports-create"),
     path(
         "api/v1/billing/events", BillingEventReceiveApi.as_view(), name="api-billing-events-receive"
     ),
