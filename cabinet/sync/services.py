@@ -1,10 +1,11 @@
 """Pulling the billing system into the mirror: catalog, accounts with their services, usage, one
 account on demand (after a change event), and the nightly reconciliation that finds drift."""
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,8 +22,10 @@ from cabinet.sync.upserts import (
 )
 from cabinet.usage.services import usage_ingest
 from connectors.billing.base import BillingConnector
-from connectors.billing.types import SubscriptionData
+from connectors.billing.types import DocumentData, Page, PaymentData, SubscriptionData
 from connectors.errors import ConnectorError
+
+T = TypeVar("T")
 
 PAGE_SIZE = 1000
 # Changes made while a pull runs may carry a timestamp just before it started.
@@ -79,36 +82,40 @@ def reconcile(connector: BillingConnector) -> SyncReport:
         return _pull(connector, None)
 
 
-def _pull(connector: BillingConnector, since: datetime | None) -> SyncReport:
-    """Page through accounts, then services. Each page is its own transaction, so a failure
-    keeps what came before and the next run simply reads again."""
-    accounts = subscriptions = notices = 0
+def _pages(fetch: Callable[..., Page[T]], since: datetime | None) -> Iterator[Page[T]]:
     cursor = None
     while True:
-        page = connector.list_accounts(cursor=cursor, updated_since=since, limit=PAGE_SIZE)
+        page = fetch(cursor=cursor, updated_since=since, limit=PAGE_SIZE)
+        yield page
+        if not page.next_cursor or not page.items:
+            return
+        cursor = page.next_cursor
+
+
+def _pull(connector: BillingConnector, since: datetime | None) -> SyncReport:
+    """Page through accounts, then services, documents and payments. Each page is its own
+    transaction, so a failure keeps what came before and the next run simply reads again."""
+    accounts = subscriptions = notices = 0
+    for page in _pages(connector.list_accounts, since):
         with transaction.atomic():
             accounts_upsert(page.items)
         accounts += len(page.items)
-        if not page.next_cursor or not page.items:
-            break
-        cursor = page.next_cursor
-    cursor = None
-    while True:
-        services = connector.list_subscriptions_page(
-            cursor=cursor, updated_since=since, limit=PAGE_SIZE
-        )
+    for services in _pages(connector.list_subscriptions_page, since):
         with transaction.atomic():
             ids = _account_ids(services.items)
             notices += _notice_plan_changes(list(services.items), ids)
             subscriptions_upsert(services.items, ids)
         subscriptions += len(services.items)
-        if not services.next_cursor or not services.items:
-            break
-        cursor = services.next_cursor
+    for documents in _pages(connector.list_documents_page, since):
+        with transaction.atomic():
+            documents_upsert(documents.items, _account_ids(documents.items))
+    for payments in _pages(connector.list_payments_page, since):
+        with transaction.atomic():
+            payments_upsert(payments.items, _account_ids(payments.items))
     return SyncReport(accounts=accounts, subscriptions=subscriptions, notices=notices)
 
 
-def _account_ids(items: Sequence[SubscriptionData]) -> dict[str, int]:
+def _account_ids(items: Sequence[SubscriptionData | DocumentData | PaymentData]) -> dict[str, int]:
     return dict(
         ClientAccount.objects.filter(
             external_id__in={item.account_id for item in items}

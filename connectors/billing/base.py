@@ -88,6 +88,18 @@ class BillingConnector(ABC):
         """The account's invoices, acts and statements."""
 
     @abstractmethod
+    def list_documents_page(
+        self, *, cursor: str | None = None, updated_since: datetime | None = None, limit: int = 500
+    ) -> Page[DocumentData]:
+        """Documents of all accounts, a page at a time."""
+
+    @abstractmethod
+    def list_payments_page(
+        self, *, cursor: str | None = None, updated_since: datetime | None = None, limit: int = 500
+    ) -> Page[PaymentData]:
+        """Payments of all accounts, a page at a time."""
+
+    @abstractmethod
     def document_file(self, document_id: str, file_format: str = "pdf") -> bytes:
         """The document's file."""
 

@@ -36,6 +36,8 @@ def api_router() -> Router:
     router.add("GET", "/accounts/{account_id}/payments", reads.payments_list)
     router.add("POST", "/accounts/{account_id}/payments", writes.payment_post)
     router.add("GET", "/subscriptions", reads.all_subscriptions_list)
+    router.add("GET", "/documents", reads.all_documents_list)
+    router.add("GET", "/payments", reads.all_payments_list)
     router.add("GET", "/plans", reads.plans_list)
     router.add("GET", "/usage", reads.usage_feed)
     router.add("GET", "/documents/{document_id}/file", reads.document_file)

@@ -108,6 +108,16 @@ def subscriptions_list(app: Any, request: Request) -> Response:
     return _list(request, app, "subscription", request.params["account_id"])
 
 
+def all_documents_list(app: Any, request: Request) -> Response:
+    """GET /v1/documents: every account's documents, for a periodic sync."""
+    return _list(request, app, "document")
+
+
+def all_payments_list(app: Any, request: Request) -> Response:
+    """GET /v1/payments: every account's payments, for a periodic sync."""
+    return _list(request, app, "payment")
+
+
 def documents_list(app: Any, request: Request) -> Response:
     """GET /v1/accounts/{id}/documents."""
     return _list(request, app, "document", request.params["account_id"])

@@ -43,8 +43,13 @@ def test_a_full_sync_mirrors_accounts_plans_and_services(provider_a, provider_b,
             ("svc:1", "Домашний 100", "u1"),
             ("svc:2", "Домашний 100", None),
         ]
+        assert list(Document.objects.values_list("number", "account__external_id")) == [
+            ("77", "acc:1")
+        ]
+        assert BillingPayment.objects.get().amount == Decimal("300.00")
     with schema_context(provider_b.schema_name):
         assert not ClientAccount.objects.exists()
+        assert not Document.objects.exists()
 
 
 def test_syncing_again_changes_nothing(provider_a, billing_a):

@@ -283,3 +283,11 @@ def test_services_of_every_account_are_listed_in_one_feed(tenant: Tenant):
 
     assert {item["id"] for item in mine["items"]} <= {item["id"] for item in page["items"]}
     assert page["next_cursor"] is None
+
+
+def test_documents_and_payments_of_every_account_are_listed_in_feeds(tenant: Tenant):
+    documents = tenant.get("/documents", limit=1000).json()
+    payments = tenant.get("/payments", limit=1000).json()
+
+    assert [item["id"] for item in documents["items"]] == ["doc:77"]
+    assert [item["id"] for item in payments["items"]] == ["pay:old"]

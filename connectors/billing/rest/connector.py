@@ -66,6 +66,24 @@ class RestConnector(BillingConnector):
     def list_documents(self, account_id: str) -> list[DocumentData]:
         return self._list(f"accounts/{account_id}/documents", mapping.document)
 
+    def list_documents_page(
+        self, *, cursor: str | None = None, updated_since: datetime | None = None, limit: int = 500
+    ) -> Page[DocumentData]:
+        return self._page("documents", self._feed(cursor, updated_since, limit), mapping.document)
+
+    def list_payments_page(
+        self, *, cursor: str | None = None, updated_since: datetime | None = None, limit: int = 500
+    ) -> Page[PaymentData]:
+        return self._page("payments", self._feed(cursor, updated_since, limit), mapping.payment)
+
+    @staticmethod
+    def _feed(cursor: str | None, updated_since: datetime | None, limit: int) -> dict:
+        return {
+            "cursor": cursor,
+            "limit": limit,
+            "updated_since": updated_since.isoformat() if updated_since else None,
+        }
+
     def document_file(self, document_id: str, file_format: str = "pdf") -> bytes:
         response = self._checked(
             self.http.get(f"documents/{document_id}/file", {"format": file_format})
