@@ -10,6 +10,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from sandboxes.billing_simulator.instances import Instance
 from sandboxes.billing_simulator.storage import Store
@@ -27,17 +28,30 @@ def signature_header(secret: str, body: bytes, timestamp: int) -> str:
     return f"t={timestamp},v1={digest}"
 
 
+def loopback_target(url: str) -> tuple[str, dict[str, str]]:
+    """A `*.localhost` name is this machine (RFC 6761), as browsers treat it, though the system
+    resolver may not know it: connect to 127.0.0.1 and send the name as the Host header."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if not host.endswith(".localhost"):
+        return url, {}
+    port = f":{parts.port}" if parts.port else ""
+    return urlunsplit(parts._replace(netloc=f"127.0.0.1{port}")), {"Host": f"{host}{port}"}
+
+
 def post_event(instance: Instance, body: bytes) -> None:
     """POST one event to the webhook; raises on a network error or a non-2xx answer."""
     assert instance.webhook_url is not None
+    url, extra_headers = loopback_target(instance.webhook_url)
     request = urllib.request.Request(
-        instance.webhook_url,
+        url,
         data=body,
         method="POST",
         headers={
             "Content-Type": "application/json",
             "User-Agent": "kabinet-billing-simulator",
             "X-Portal-Signature": signature_header(instance.event_secret, body, int(time.time())),
+            **extra_headers,
         },
     )
     # urlopen raises HTTPError for 4xx/5xx, which is what makes them retried.

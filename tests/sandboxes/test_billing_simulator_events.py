@@ -140,3 +140,13 @@ def test_office_balance_and_status_are_checked(tenant: Tenant):
     assert (changed["balance"]["value"], changed["status"]) == ("1000.00", "blocked")
     assert refused.status_code == 422
     assert tenant.get("/accounts/acc:2").json()["status"] == "blocked"
+
+
+def test_a_localhost_subdomain_webhook_is_reached_on_this_machine():
+    from sandboxes.billing_simulator.push import loopback_target
+
+    assert loopback_target("http://svyaz.localhost:8000/api/v1/billing/events") == (
+        "http://127.0.0.1:8000/api/v1/billing/events",
+        {"Host": "svyaz.localhost:8000"},
+    )
+    assert loopback_target("https://billing.example/hooks") == ("https://billing.example/hooks", {})

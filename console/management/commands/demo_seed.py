@@ -60,19 +60,20 @@ class Command(BaseCommand):
     def _billing(self, provider: Provider, billing: dict, base_url: str) -> str:
         """The provider's simulator instance, seeded once, and the first sync into Kabinet."""
         instance = f"/instances/{provider.slug}"
-        status, _ = demo_billing.admin(base_url, "GET", instance)
-        if status == 404:
-            demo_billing.admin(
-                base_url,
-                "PUT",
-                instance,
-                {
-                    "token": billing["token"],
-                    "event_secret": billing["event_secret"],
-                    "currency": provider.currency,
-                    "time_zone": provider.time_zone,
-                },
-            )
+        created, _ = demo_billing.admin(
+            base_url,
+            "PUT",
+            instance,
+            {
+                "token": billing["token"],
+                "event_secret": billing["event_secret"],
+                "currency": provider.currency,
+                "time_zone": provider.time_zone,
+                # Changes made in the billing system are pushed to the portal as signed events.
+                "webhook_url": provider_url(provider, "/api/v1/billing/events"),
+            },
+        )
+        if created == 201:
             status, answer = demo_billing.admin(
                 base_url, "POST", f"{instance}/seed", demo_billing.SEEDS[billing["seed"]]()
             )
