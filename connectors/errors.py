@@ -25,9 +25,15 @@ class BadResponse(ConnectorError):
 
 
 class Rejected(ConnectorError):
-    """The other side understood the request and refused it (4xx)."""
+    """The other side understood the request and refused it (4xx).
+
+    Some refusals pass: too many requests, a timeout, credentials being rotated. Those are
+    retryable; a write refused for them must wait, not be dropped.
+    """
+
+    PASSING_STATUSES = frozenset({401, 403, 408, 425, 429})
 
     def __init__(self, message: str, *, status: int, code: str = "") -> None:
-        super().__init__(message)
+        super().__init__(message, retryable=status in self.PASSING_STATUSES)
         self.status = status
         self.code = code

@@ -21,6 +21,8 @@ from urllib3.util import Retry, Timeout
 from connectors.errors import BadResponse, OutboundAddressRefused, Unavailable
 
 MAX_REDIRECTS = 3
+# IPv6 prefixes that carry an IPv4 address inside (NAT64, 6to4): never treated as public.
+_EMBEDDING_IPV4 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("2002::/16"))
 RETRY_STATUSES = frozenset({502, 503, 504})
 
 
@@ -35,6 +37,14 @@ class Response:
             return json.loads(self.body)
         except ValueError as error:
             raise BadResponse(f"expected JSON, got {self.body[:80]!r}") from error
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    try:
+        return parts.scheme, parts.hostname or "", parts.port
+    except ValueError as error:
+        raise OutboundAddressRefused(f"not a valid URL: {error}") from None
 
 
 def _allowed_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
@@ -54,7 +64,8 @@ def checked_address(host: str, port: int) -> str:
     for address in addresses:
         if any(address in network for network in allowed):
             continue
-        if not address.is_global or address.is_multicast:
+        embeds_ipv4 = address.version == 6 and any(address in net for net in _EMBEDDING_IPV4)
+        if not address.is_global or address.is_multicast or embeds_ipv4:
             raise OutboundAddressRefused(
                 f"{host} resolves to {address}, an internal address; connectors may only reach "
                 "public addresses"
@@ -88,7 +99,10 @@ class HttpClient:
         json_body: Any = None,
         headers: dict[str, str] | None = None,
     ) -> Response:
-        url = urljoin(self.base_url, path.lstrip("/"))
+        try:
+            url = urljoin(self.base_url, path.lstrip("/"))
+        except ValueError as error:
+            raise OutboundAddressRefused(f"not a valid URL: {error}") from None
         if params:
             url += "?" + urlencode(
                 {key: value for key, value in params.items() if value is not None}
@@ -105,16 +119,26 @@ class HttpClient:
                 return response
             if method != "GET":
                 raise BadResponse(f"{method} {url} was redirected; not following a write")
-            url = urljoin(url, location)
+            target = urljoin(url, location)
+            scheme, host, port = _origin(target)
+            if (scheme, host, port) != _origin(url):
+                # Say so if the hop is internal; either way the credentials stay with their origin.
+                checked_address(host, port or (443 if scheme == "https" else 80))
+                raise BadResponse("redirected to another origin; not following")
+            url = target
         raise BadResponse(f"more than {MAX_REDIRECTS} redirects from {self.base_url}")
 
     def _send(
         self, method: str, url: str, body: bytes | None, headers: dict[str, str], repeatable: bool
     ) -> Response:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            explicit_port = parts.port
+        except ValueError as error:
+            raise OutboundAddressRefused(f"not a valid URL: {error}") from None
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise OutboundAddressRefused(f"not an http(s) URL: {parts.scheme}://{parts.hostname}")
-        port = parts.port or (443 if parts.scheme == "https" else 80)
+        port = explicit_port or (443 if parts.scheme == "https" else 80)
         address = checked_address(parts.hostname, port)
         retry = Retry(
             total=self.retries if repeatable else 0,

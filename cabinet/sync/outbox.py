@@ -62,9 +62,15 @@ def outbox_deliver_account(*, connector: BillingConnector, account_id: int) -> i
     delivered = 0
     while True:
         with transaction.atomic():
+            # One deliverer per account: the lock is on the account row, so a second worker
+            # cannot skip the message being sent and send the account's next one first.
+            account = ClientAccount.objects.select_for_update(skip_locked=True).filter(
+                pk=account_id
+            )
+            if not account.exists():
+                return delivered
             message = (
-                OutboxMessage.objects.select_for_update(skip_locked=True)
-                .filter(account_id=account_id, status=OutboxStatus.PENDING)
+                OutboxMessage.objects.filter(account_id=account_id, status=OutboxStatus.PENDING)
                 .order_by("created_at", "id")
                 .first()
             )

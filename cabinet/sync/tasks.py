@@ -40,9 +40,9 @@ def billing_sync_task(provider_schema: str, full: bool = False) -> str:
         and timezone.now() - state.last_started_at < interval
     ):
         return "not due"
-    connector = billing_connector()
     time_zone = Provider.objects.get(schema_name=provider_schema).time_zone
     try:
+        connector = billing_connector()
         catalog_sync(connector)
         report = accounts_sync(connector, full=full)
         usage_rematch(time_zone=time_zone)

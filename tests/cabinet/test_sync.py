@@ -218,3 +218,20 @@ def test_staff_see_sync_status_and_clients_do_not(
     elsewhere = Client(HTTP_HOST=host_of(provider_b))
     login(elsewhere, other_admin.user.email)
     assert "503" not in elsewhere.get("/manage/sync/").content.decode()
+
+
+@pytest.mark.parametrize("status", [401, 429])
+def test_a_passing_refusal_keeps_the_payment_waiting(provider_a, billing_a, status):
+    full_sync(provider_a.schema_name)
+    with schema_context(provider_a.schema_name):
+        account = ClientAccount.objects.get(external_id="acc:1")
+        message = payment_message(account, "70.00")
+        billing_a.admin("PUT", "/faults", {"mode": "error", "status": status})
+
+        outbox_deliver_account(connector=billing_connector(), account_id=account.pk)
+        message.refresh_from_db()
+        assert message.status == OutboxStatus.PENDING
+
+        billing_a.admin("PUT", "/faults", {"mode": "none"})
+        OutboxMessage.objects.update(next_attempt_at=message.created_at)
+        assert outbox_deliver_account(connector=billing_connector(), account_id=account.pk) == 1

@@ -49,3 +49,35 @@ def test_bad_events_are_rejected_with_a_reason(headers, body, tenant, code):
         verify(secret="whsec", tenant=tenant, headers=headers, raw_body=body)
 
     assert raised.value.code == code
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["t=" + "9" * 400 + ",v1=ab", "t=" + "9" * 5000 + ",v1=ab", f"t={int(time.time())},v1=é"],
+)
+def test_absurd_signature_headers_are_bad_signatures(header):
+    with pytest.raises(Rejected) as raised:
+        verify(
+            secret="whsec", tenant="alpha", headers={"X-Portal-Signature": header}, raw_body=BODY
+        )
+
+    assert raised.value.code == "bad_signature"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"data": [1, 2, 3]},
+        {"id": "e" * 129},
+        {"id": "evt\x00"},
+        {"type": "t" * 61},
+        {"resource": {"type": "account", "id": "a" * 129}},
+    ],
+)
+def test_signed_but_malformed_events_are_bad_events(change):
+    body = json.dumps({**EVENT, **change}).encode()
+
+    with pytest.raises(Rejected) as raised:
+        verify(secret="whsec", tenant="alpha", headers=signed(body), raw_body=body)
+
+    assert raised.value.code == "bad_event"

@@ -148,3 +148,30 @@ def test_errors_never_carry_the_credentials(server):
     with pytest.raises(Unavailable) as raised:
         HttpClient(url, headers={"Authorization": "Bearer s3cret"}, retries=0).get("/v1/down")
     assert "s3cret" not in str(raised.value)
+
+
+def test_a_redirect_to_another_origin_is_not_followed_with_the_credentials(server):
+    url, script = server
+    other = HttpClient(url).base_url.replace("127.0.0.1", "localhost")
+    script.answer("/v1/plans", (302, {"Location": f"{other}elsewhere"}, b""))
+    script.answer("/elsewhere", (200, {}, b"[]"))
+
+    with pytest.raises(BadResponse, match="another origin"):
+        HttpClient(url, headers={"Authorization": "Bearer s3cret"}).get("/v1/plans")
+    assert "/elsewhere" not in script.hits
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:99999/",
+        "http://[::1/",
+        "http://[64:ff9b::7f00:1]/",
+        "http://[2002:7f00:1::]/",
+    ],
+)
+def test_broken_and_disguised_internal_urls_are_refused(settings, url):
+    settings.CONNECTOR_ALLOWED_NETWORKS = []
+
+    with pytest.raises(OutboundAddressRefused):
+        HttpClient(url).get("/v1/plans")

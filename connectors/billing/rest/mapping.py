@@ -185,8 +185,20 @@ def payment(data: Any) -> PaymentData:
 
 def event(data: Any) -> ChangeEvent:
     resource = _field(data, "resource")
+    event_id = str(_field(data, "id"))
+    if not 0 < len(event_id) <= 128 or "\x00" in event_id:
+        raise BadResponse("field 'id' must be 1-128 characters")
+    if not isinstance(data.get("data") or {}, dict):
+        raise BadResponse("field 'data' must be an object")
+    for name, value, limit in (
+        ("type", data.get("type"), 60),
+        ("resource.type", resource.get("type"), 30),
+        ("resource.id", resource.get("id"), 128),
+    ):
+        if not isinstance(value, str) or not 0 < len(value) <= limit or "\x00" in value:
+            raise BadResponse(f"field {name!r} must be text of 1-{limit} characters")
     return ChangeEvent(
-        id=str(_field(data, "id")),
+        id=event_id,
         type=str(_field(data, "type")),
         occurred_at=_time(_field(data, "occurred_at"), "occurred_at"),
         resource_type=str(_field(resource, "type")),

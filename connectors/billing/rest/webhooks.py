@@ -32,18 +32,26 @@ def verify(
     header = next(
         (value for name, value in headers.items() if name.lower() == SIGNATURE_HEADER.lower()), ""
     )
-    parts = dict(item.split("=", 1) for item in header.split(",") if "=" in item)
-    if not secret or "t" not in parts or "v1" not in parts or not parts["t"].isdigit():
+    parts = dict(item.strip().split("=", 1) for item in header.split(",") if "=" in item)
+    stamp, digest = parts.get("t", ""), parts.get("v1", "")
+    well_formed = (
+        stamp.isascii()
+        and stamp.isdigit()
+        and len(stamp) <= 12
+        and len(digest) == 64
+        and all(char in "0123456789abcdef" for char in digest)
+    )
+    if not secret or not well_formed:
         raise Rejected("missing or malformed signature", status=400, code="bad_signature")
-    timestamp = int(parts["t"])
+    timestamp = int(stamp)
     if abs((now if now is not None else time.time()) - timestamp) > TOLERANCE_SECONDS:
         raise Rejected("signature too old or from the future", status=400, code="stale_signature")
     expected = sign(secret, raw_body, timestamp).split("v1=", 1)[1]
-    if not hmac.compare_digest(expected, parts["v1"]):
+    if not hmac.compare_digest(expected, digest):
         raise Rejected("signature does not match", status=400, code="bad_signature")
     try:
         event = mapping.event(json.loads(raw_body))
-    except (ValueError, BadResponse) as error:
+    except (ValueError, TypeError, BadResponse) as error:
         raise Rejected(f"not an event: {error}", status=400, code="bad_event") from error
     if event.tenant != tenant:
         raise Rejected("the event is for another provider", status=400, code="wrong_tenant")
