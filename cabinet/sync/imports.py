@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cabinet.sync.upserts import accounts_upsert
-from cabinet.usage.services import IngestResult, usage_ingest, usage_rematch
+from cabinet.usage.services import IngestResult, usage_ingest, usage_rematch, values_that_fit
 from connectors.billing.files import (
     PARSERS,
     AccountsCsvParser,
@@ -54,7 +54,7 @@ def exchange_file_import(
     name = format_of(files, requested_format)
     now = timezone.now()
     if name == ACCOUNTS_FORMAT:
-        with transaction.atomic():
+        with transaction.atomic(), values_that_fit():
             accounts = list(AccountsCsvParser(*files, now=now, balance_as_of=now).records())
             accounts_upsert(accounts)
             usage_rematch(time_zone=time_zone)

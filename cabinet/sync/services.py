@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
 
-from django.db import transaction
+from django.db import DataError, transaction
 from django.utils import timezone
 
 from cabinet.accounts.models import ClientAccount, Notice
@@ -22,8 +22,9 @@ from cabinet.sync.upserts import (
 )
 from cabinet.usage.services import usage_ingest
 from connectors.billing.base import BillingConnector
+from connectors.billing.files.errors import ImportRejected
 from connectors.billing.types import DocumentData, Page, PaymentData, SubscriptionData
-from connectors.errors import ConnectorError
+from connectors.errors import BadResponse, ConnectorError
 
 T = TypeVar("T")
 
@@ -48,7 +49,13 @@ def sync_run(stream: SyncStream) -> Iterator[SyncState]:
     started = timezone.now()
     SyncState.objects.filter(pk=state.pk).update(last_started_at=started)
     try:
-        yield state
+        try:
+            yield state
+        except (DataError, ImportRejected) as error:
+            # The billing system sent something the mirror cannot hold: its fault, not ours.
+            raise BadResponse(
+                f"unusable data from billing: {str(error).splitlines()[0]}"
+            ) from error
     except ConnectorError as error:
         SyncState.objects.filter(pk=state.pk).update(
             last_error=str(error)[:2000],

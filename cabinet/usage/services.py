@@ -2,12 +2,15 @@
 daily rollups recomputed for exactly the account-days that changed."""
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+import psycopg
+from django.db import DataError, connection, transaction
 
 from cabinet.usage.models import UsageRecord
+from connectors.billing.files.errors import ImportRejected, RowError
 from connectors.billing.types import UsageRecordData
 
 _STAGING = """
@@ -86,6 +89,17 @@ _MATCH_AND_ROLL_UP = (
 )
 
 
+@contextmanager
+def values_that_fit() -> Iterator[None]:
+    """A value the columns cannot hold (too long, too large, a NUL byte) refuses the import
+    instead of failing the page; the transaction keeps nothing."""
+    try:
+        yield
+    except (DataError, psycopg.DataError) as error:
+        reason = str(error).splitlines()[0]
+        raise ImportRejected([RowError(0, f"a value does not fit: {reason}")]) from error
+
+
 @dataclass(frozen=True)
 class IngestResult:
     received: int
@@ -117,7 +131,7 @@ def usage_ingest(*, records: Iterable[UsageRecordData], time_zone: str) -> Inges
     kept. Records already stored (same source_key) are skipped. Days are cut in `time_zone`.
     """
     received = 0
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, values_that_fit():
         cursor.execute(_STAGING)
         with cursor.copy(
             "COPY usage_staging (source_key, account_ref, metric, unit, direction, quantity, "

@@ -1,5 +1,8 @@
 """Provider staff upload exchange files in /manage/imports/: all or nothing, row by row reasons."""
 
+import csv
+import io
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django_tenants.utils import schema_context
@@ -93,3 +96,31 @@ def test_no_file_is_a_field_error(admin_a):
 
     assert response.status_code == 400
     assert "field-error" in response.content.decode()
+
+
+def test_values_the_columns_cannot_hold_refuse_the_file_not_the_page(admin_a):
+    with (FREERADIUS / "radacct.csv").open(newline="") as source:
+        reader = csv.reader(source)
+        header, row = next(reader), next(reader)
+    row[header.index("username")] = "u" + "x" * 200
+    content = io.StringIO()
+    csv.writer(content).writerows([header, row])
+
+    response = upload(
+        staff_browser(admin_a), "radacct.csv", content.getvalue().encode(), "radacct_csv"
+    )
+
+    assert response.status_code == 400
+    assert "does not fit" in response.content.decode()
+    with schema_context(admin_a.provider.schema_name):
+        assert not UsageRecord.objects.exists()
+
+
+def test_an_absurd_balance_refuses_the_accounts_file(admin_a):
+    row = "acc:78;78/2026;person;Петров;;;;;1000000000000,00;RUB;0;active\n"
+
+    response = upload(staff_browser(admin_a), "accounts.csv", (ACCOUNTS_CSV + row).encode())
+
+    assert response.status_code == 400
+    with schema_context(admin_a.provider.schema_name):
+        assert not ClientAccount.objects.exists()
