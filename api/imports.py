@@ -42,6 +42,7 @@ class ExchangeFileImportApi(APIView):
                 files=serializer.validated_data["files"],
                 requested_format=serializer.validated_data["format"],
                 time_zone=provider.time_zone,
+                currency=provider.currency,
             )
         except ImportRejected as rejected:
             errors = [{"file": e.file, "line": e.line, "reason": e.reason} for e in rejected.errors]

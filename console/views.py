@@ -33,11 +33,13 @@ def manage_imports(request: HttpRequest) -> HttpResponse:
     form = ExchangeFileForm(request.POST, request.FILES) if posted else ExchangeFileForm()
     outcome = rejected = None
     if posted and form.is_valid():
+        provider = cast(Provider, getattr(request, "provider", None))
         try:
             outcome = exchange_file_import(
                 files=form.cleaned_data["uploads"],
                 requested_format=form.cleaned_data["format"],
-                time_zone=cast(Provider, getattr(request, "provider", None)).time_zone,
+                time_zone=provider.time_zone,
+                currency=provider.currency,
             )
         except ImportRejected as error:
             rejected = error

@@ -17,6 +17,8 @@ from connectors.billing.files import (
     RowError,
     detect_format,
 )
+from connectors.billing.types import AccountData
+from connectors.models import BillingConnection, BillingKind
 
 ACCOUNTS_FORMAT = AccountsCsvParser.format_name
 
@@ -39,6 +41,10 @@ def format_of(files: Sequence[BinaryIO], requested: str = "") -> str:
         head = stream.read(16384)
         stream.seek(0)
         found.add(detect_format(head, getattr(stream, "name", "") or ""))
+    if len(found - {None}) > 1:
+        raise ImportRejected(
+            [RowError(0, "these files are in different formats; upload one format at a time")]
+        )
     name = found.pop() if len(found) == 1 else None
     if name is None:
         raise ImportRejected(
@@ -48,16 +54,45 @@ def format_of(files: Sequence[BinaryIO], requested: str = "") -> str:
 
 
 def exchange_file_import(
-    *, files: Sequence[BinaryIO], time_zone: str, requested_format: str = ""
+    *, files: Sequence[BinaryIO], time_zone: str, currency: str, requested_format: str = ""
 ) -> ImportOutcome:
     """Parse and store the files; raises ImportRejected (nothing stored) on any bad row."""
     name = format_of(files, requested_format)
     now = timezone.now()
     if name == ACCOUNTS_FORMAT:
+        _refuse_accounts_owned_by_billing()
         with transaction.atomic(), values_that_fit():
             accounts = list(AccountsCsvParser(*files, now=now, balance_as_of=now).records())
+            _refuse_other_currencies(accounts, currency)
             accounts_upsert(accounts)
             usage_rematch(time_zone=time_zone)
         return ImportOutcome(name, accounts=len(accounts))
     parser = PARSERS[name](*files, now=now)
-    return ImportOutcome(name, usage=usage_ingest(records=parser.records(), time_zone=time_zone))
+    # A session still open has only interim counters: it is stored once an import shows it closed.
+    closed = (record for record in parser.records() if not record.attributes.get("open"))
+    return ImportOutcome(name, usage=usage_ingest(records=closed, time_zone=time_zone))
+
+
+def _refuse_accounts_owned_by_billing() -> None:
+    if BillingConnection.objects.filter(enabled=True).exclude(kind=BillingKind.FILES).exists():
+        raise ImportRejected(
+            [
+                RowError(
+                    0,
+                    (
+                        "accounts of this provider come from its billing system; "
+                        "an accounts file would overwrite them until the next sync"
+                    ),
+                )
+            ]
+        )
+
+
+def _refuse_other_currencies(accounts: list[AccountData], currency: str) -> None:
+    wrong = [
+        RowError(0, f"account {account.id}: {account.balance.currency} is not {currency}")
+        for account in accounts
+        if account.balance.currency != currency
+    ]
+    if wrong:
+        raise ImportRejected(wrong[:100])

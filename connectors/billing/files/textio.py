@@ -48,16 +48,20 @@ def peek(stream: BinaryIO) -> tuple[bytes, Iterator[bytes]]:
 
 def byte_lines(chunks: Iterator[bytes]) -> Iterator[bytes]:
     """Split a stream of chunks into lines at LF, each keeping its ending (CRLF stays whole)."""
-    pending = b""
+    # Pieces of the line being read are kept apart and joined once, so a very long line costs
+    # time in proportion to its length, not to its square.
+    pieces: list[bytes] = []
     for chunk in chunks:
-        pending += chunk
-        lines = pending.split(b"\n")
-        # The last piece is a line cut by the chunk boundary (or empty after a final LF).
-        pending = lines.pop()
-        for line in lines:
-            yield line + b"\n"
-    if pending:
-        yield pending
+        start = 0
+        while (end := chunk.find(b"\n", start)) != -1:
+            pieces.append(chunk[start : end + 1])
+            yield b"".join(pieces)
+            pieces = []
+            start = end + 1
+        if start < len(chunk):
+            pieces.append(chunk[start:])
+    if pieces:
+        yield b"".join(pieces)
 
 
 def text_lines(

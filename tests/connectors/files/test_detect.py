@@ -37,3 +37,12 @@ def test_the_registry_names_every_parser_by_its_format() -> None:
         "radius_detail",
     ]
     assert all(parser.format_name == name for name, parser in PARSERS.items())
+
+
+def test_lines_longer_than_a_chunk_come_out_whole():
+    from connectors.billing.files.textio import byte_lines
+
+    chunks = [b"x" * 65536] * 800 + [b"\nend\n", b"tail"]
+    lines = list(byte_lines(iter(chunks)))
+
+    assert [len(line) for line in lines] == [65536 * 800 + 1, 4, 4]
