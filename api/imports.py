@@ -1,12 +1,13 @@
 from typing import cast
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cabinet.sync.imports import exchange_file_import
+from cabinet.sync.imports import check_total_size, exchange_file_import
 from connectors.billing.files import PARSERS, ImportRejected
 from tenants.models import Provider
 
@@ -20,6 +21,13 @@ class IsProviderStaff(BasePermission):
 class ExchangeFileInputSerializer(serializers.Serializer):
     files = serializers.ListField(child=serializers.FileField(), allow_empty=False)
     format = serializers.ChoiceField(choices=["", *PARSERS], required=False, default="")
+
+    def validate_files(self, files: list) -> list:
+        try:
+            check_total_size(files)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
+        return files
 
 
 class ExchangeFileImportApi(APIView):

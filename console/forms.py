@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cabinet.sync.imports import check_total_size
+
 FORMATS = [
     ("", _("Recognise automatically")),
     ("radacct_csv", _("FreeRADIUS radacct export (CSV)")),
@@ -33,3 +35,8 @@ class ExchangeFileForm(forms.Form):
         help_text=_("Several files of one format are one import, e.g. a month of detail files."),
     )
     format = forms.ChoiceField(label=_("Format"), choices=FORMATS, required=False)
+
+    def clean_uploads(self) -> list:
+        files = self.cleaned_data["uploads"]
+        check_total_size(files)
+        return files

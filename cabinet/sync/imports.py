@@ -3,10 +3,14 @@ with balances. Every import is all or nothing; a refused file says which rows an
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cabinet.sync.upserts import accounts_upsert
 from cabinet.usage.services import IngestResult, usage_ingest, usage_rematch, values_that_fit
@@ -28,6 +32,16 @@ class ImportOutcome:
     format_name: str
     usage: IngestResult | None = None
     accounts: int = 0
+
+
+def check_total_size(files: Sequence[Any]) -> None:
+    """Refuse uploads larger than EXCHANGE_FILE_MAX_BYTES together (a form or API field error)."""
+    limit = settings.EXCHANGE_FILE_MAX_BYTES
+    if sum(upload.size for upload in files) > limit:
+        raise ValidationError(
+            _("The files are larger than %(size)s together; split the import."),
+            params={"size": filesizeformat(limit)},
+        )
 
 
 def format_of(files: Sequence[BinaryIO], requested: str = "") -> str:

@@ -171,6 +171,10 @@ if env.str("CACHE_URL", default=""):
         "KEY_FUNCTION": "django_tenants.cache.make_key",
     }
 
+# Largest upload of exchange files in one import, in bytes (all files together). Imports run in
+# the web request for now, so bigger ones belong in a scheduled exchange.
+EXCHANGE_FILE_MAX_BYTES = env.int("EXCHANGE_FILE_MAX_BYTES", default=100 * 1024 * 1024)
+
 # Fernet keys for connector and gateway credentials, newest first; derived from SECRET_KEY if unset.
 CREDENTIALS_KEYS = env.list("CREDENTIALS_KEYS", default=[])
 # Hosts and networks outbound connector calls may reach although they are loopback or private

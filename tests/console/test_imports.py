@@ -164,3 +164,14 @@ def test_accounts_in_another_currency_are_refused(admin_a):
 
     assert response.status_code == 400
     assert "USD is not RUB" in response.content.decode()
+
+
+def test_uploads_over_the_limit_are_a_field_error(admin_a, settings):
+    settings.EXCHANGE_FILE_MAX_BYTES = 500_000
+
+    response = upload(
+        staff_browser(admin_a), "radacct.csv", (FREERADIUS / "radacct.csv").read_bytes()
+    )
+
+    assert response.status_code == 400
+    assert "larger than" in response.content.decode()
