@@ -111,6 +111,7 @@ class RadiusDetailParser(UsageParser):
             return
         session = self._remember(key, packet)
         if packet.status == "Stop":
+            _check_stop(session, packet)
             del self._open[key]
             self._closed[key] = (packet.at, packet.counters)
             yield from session_records(_totals(session, packet.at), "radius_detail")
@@ -125,6 +126,11 @@ class RadiusDetailParser(UsageParser):
                 "with other counters"
             )
         elif packet.rank > session.last.rank:
+            # Session time never goes back. Octets may: a NAS without Gigawords wraps at 4 GiB.
+            if packet.session_seconds < session.last.session_seconds:
+                raise RowProblem(
+                    f"{packet.status} session time is lower than that of line {session.last.line}"
+                )
             session.last = packet
         derived_start = packet.at - timedelta(seconds=packet.session_seconds)
         if packet.status == "Start":
@@ -174,6 +180,23 @@ class RadiusDetailParser(UsageParser):
     def _event_time(self, record: DetailRecord) -> datetime:
         text = require_text(record.attributes.get("Event-Timestamp", ""), "Event-Timestamp")
         return check_moment(event_time(text), "Event-Timestamp", self.now)
+
+
+# Event-Timestamps come from the NAS clock; a session may seem a little longer than its span.
+_CLOCK_SLACK_SECONDS = 300
+
+
+def _check_stop(session: _Session, stop: Packet) -> None:
+    if not session.has_start:
+        return
+    if stop.at < session.started_at:
+        raise RowProblem("Stop before the session's Start")
+    span = int((stop.at - session.started_at).total_seconds())
+    if stop.session_seconds > span + _CLOCK_SLACK_SECONDS:
+        raise RowProblem(
+            f"Acct-Session-Time {stop.session_seconds} s is longer than the {span} s "
+            "since the Start"
+        )
 
 
 def _octets(found: dict[str, str], direction: str) -> int:

@@ -120,3 +120,32 @@ def test_accounting_on_closes_the_nas_open_sessions() -> None:
 
     assert [int(record.quantity) for record in records] == [0, 0, 7800]
     assert {record.attributes["terminate_cause"] for record in records} == {"NAS-Reboot"}
+
+
+@pytest.mark.parametrize(
+    ("later", "reason"),
+    [
+        (_packet("Stop", "Oct  2 2026 23:00:00", 100, 50), "Stop before the session's Start"),
+        (
+            _packet("Stop", "Oct  3 2026 00:00:00", 30000000, 50),
+            "Acct-Session-Time 30000000 s is longer than the 600 s since the Start",
+        ),
+    ],
+)
+def test_impossible_sessions_are_rejected(later: str, reason: str) -> None:
+    with pytest.raises(ImportRejected) as rejected:
+        list(RadiusDetailParser(_file(START, later), now=NOW).records())
+
+    assert [error.reason for error in rejected.value.errors] == [reason]
+
+
+def test_session_time_that_goes_down_is_rejected() -> None:
+    interim = _packet("Interim-Update", "Oct  3 2026 00:50:00", 3600, 5000)
+    stop = _packet("Stop", "Oct  3 2026 01:00:00", 100, 6000)
+
+    with pytest.raises(ImportRejected) as rejected:
+        list(RadiusDetailParser(_file(START, interim, stop), now=NOW).records())
+
+    assert [error.reason for error in rejected.value.errors] == [
+        "Stop session time is lower than that of line 9"
+    ]
