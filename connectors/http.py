@@ -39,6 +39,21 @@ class Response:
             raise BadResponse(f"expected JSON, got {self.body[:80]!r}") from error
 
 
+def _described(error: urllib3.exceptions.HTTPError) -> str:
+    """What went wrong on the network, in words a provider's staff can act on."""
+    cause = getattr(error, "reason", None) or error
+    # NewConnectionError derives from the timeout errors in urllib3: test it first.
+    if isinstance(cause, urllib3.exceptions.NewConnectionError):
+        return "connection refused or unreachable"
+    if isinstance(cause, urllib3.exceptions.TimeoutError):
+        return "no answer in time"
+    if isinstance(cause, urllib3.exceptions.SSLError):
+        return "TLS handshake failed (certificate?)"
+    if isinstance(cause, urllib3.exceptions.ProtocolError):
+        return "the connection broke off"
+    return type(cause).__name__
+
+
 def _origin(url: str) -> tuple[str, str, int | None]:
     parts = urlsplit(url)
     try:
@@ -177,7 +192,7 @@ class HttpClient:
                 preload_content=True,
             )
         except urllib3.exceptions.HTTPError as error:
-            raise Unavailable(f"{method} {parts.hostname}: {type(error).__name__}") from error
+            raise Unavailable(f"{method} {host_header}: {_described(error)}") from error
         finally:
             pool.close()
         response = Response(raw.status, {k.lower(): v for k, v in raw.headers.items()}, raw.data)

@@ -128,7 +128,7 @@ def test_a_slow_server_is_unavailable_not_a_hang(server):
     script.answer("/v1/slow", (200, {}, b"{}", 2.0))
 
     started = time.monotonic()
-    with pytest.raises(Unavailable):
+    with pytest.raises(Unavailable, match="no answer in time"):
         HttpClient(url, timeout=0.3, retries=0).get("/v1/slow")
     assert time.monotonic() - started < 1.5
 
@@ -175,3 +175,10 @@ def test_broken_and_disguised_internal_urls_are_refused(settings, url):
 
     with pytest.raises(OutboundAddressRefused):
         HttpClient(url).get("/v1/plans")
+
+
+def test_a_closed_port_is_described_in_words(settings):
+    settings.CONNECTOR_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+
+    with pytest.raises(Unavailable, match="connection refused or unreachable"):
+        HttpClient("http://127.0.0.1:9/", retries=0).get("/v1/plans")
