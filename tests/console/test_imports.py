@@ -174,4 +174,4 @@ def test_uploads_over_the_limit_are_a_field_error(admin_a, settings):
     )
 
     assert response.status_code == 400
-    assert "larger than" in response.content.decode()
+    assert "Файлы вместе больше" in response.content.decode()
