@@ -235,3 +235,19 @@ def test_a_passing_refusal_keeps_the_payment_waiting(provider_a, billing_a, stat
         billing_a.admin("PUT", "/faults", {"mode": "none"})
         OutboxMessage.objects.update(next_attempt_at=message.created_at)
         assert outbox_deliver_account(connector=billing_connector(), account_id=account.pk) == 1
+
+
+def test_a_documents_pdf_is_fetched_once_into_the_providers_folder(provider_a, billing_a):
+    from cabinet.documents.services import document_file_fetch
+
+    full_sync(provider_a.schema_name)
+    with schema_context(provider_a.schema_name):
+        document = Document.objects.get(external_id="doc:77")
+        document_file_fetch(connector=billing_connector(), document=document)
+        billing_a.admin("PUT", "/faults", {"mode": "down"})
+        again = document_file_fetch(connector=billing_connector(), document=document)
+        path = again.file.path
+        content = again.file.read()
+
+    assert content.startswith(b"%PDF-")
+    assert f"/{provider_a.schema_name}/documents/" in path
