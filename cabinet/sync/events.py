@@ -4,8 +4,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cabinet.services.models import Subscription
-from cabinet.sync.models import InboundEvent
-from cabinet.sync.services import account_refresh, accounts_sync
+from cabinet.sync.models import InboundEvent, SyncState, SyncStream
+from cabinet.sync.services import account_refresh, accounts_sync, sync_run
 from connectors.billing.base import BillingConnector
 from connectors.billing.types import ChangeEvent
 
@@ -23,6 +23,24 @@ def event_record(event: ChangeEvent) -> InboundEvent | None:
             )
     except IntegrityError:
         return None
+
+
+def events_pull(connector: BillingConnector) -> int:
+    """Read the billing system's change feed from the stored cursor and apply each new event;
+    events already received by push are recognised by id and skipped."""
+    applied = 0
+    with sync_run(SyncStream.EVENTS) as state:
+        while True:
+            page = connector.list_events(cursor=state.cursor or None, limit=500)
+            for event in page.items:
+                if event_record(event) is not None:
+                    event_process(connector, event.id)
+                    applied += 1
+            if page.next_cursor:
+                state.cursor = page.next_cursor
+                SyncState.objects.filter(pk=state.pk).update(cursor=state.cursor)
+            if not page.items or not page.next_cursor:
+                return applied
 
 
 def event_process(connector: BillingConnector, event_id: str) -> None:

@@ -7,7 +7,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from cabinet.sync.connection import billing_connector
-from cabinet.sync.events import event_process
+from cabinet.sync.events import event_process, events_pull
 from cabinet.sync.models import SyncState, SyncStream
 from cabinet.sync.outbox import outbox_deliver_account, outbox_due_accounts
 from cabinet.sync.services import accounts_sync, catalog_sync, reconcile, usage_sync
@@ -47,6 +47,8 @@ def billing_sync_task(provider_schema: str, full: bool = False) -> str:
         report = accounts_sync(connector, full=full)
         usage_rematch(time_zone=time_zone)
         stored = usage_sync(connector, time_zone=time_zone)
+        if connection.options.get("pull_events", True):
+            events_pull(connector)
     except ConnectorError as error:
         # Recorded in SyncState for provider staff; the next run tries again.
         logger.warning("billing sync of %s failed: %s", provider_schema, error)

@@ -133,6 +133,10 @@ class BillingConnector(ABC):
         """Switch a service to another plan now, from the next period, or from a date."""
 
     @abstractmethod
+    def list_events(self, *, cursor: str | None = None, limit: int = 500) -> Page[ChangeEvent]:
+        """The change feed, oldest first, for billing systems that cannot push events."""
+
+    @abstractmethod
     def verify_event(self, headers: Mapping[str, str], raw_body: bytes) -> ChangeEvent:
         """Check a pushed change event's signature and freshness; return the event or raise
         connectors.errors.Rejected."""

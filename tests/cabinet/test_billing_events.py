@@ -106,3 +106,22 @@ def test_the_platform_domain_takes_no_events(db, settings):
     response = post(settings.PLATFORM_DOMAIN, envelope("alpha"))
 
     assert response.status_code == 404
+
+
+def test_the_change_feed_is_pulled_and_applied_once(provider_a, billing_a):
+    from cabinet.sync.connection import billing_connector
+    from cabinet.sync.events import events_pull
+
+    full_sync(provider_a.schema_name)
+    billing_a.admin(
+        "POST", "/office-change", {"account_id": "acc:1", "balance": "55.00", "emit_event": True}
+    )
+
+    with schema_context(provider_a.schema_name):
+        first = events_pull(billing_connector())
+        again = events_pull(billing_connector())
+        balance = ClientAccount.objects.get(external_id="acc:1").balance
+
+    assert first >= 1
+    assert again == 0
+    assert str(balance) == "55.00"

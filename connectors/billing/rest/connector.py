@@ -139,6 +139,9 @@ class RestConnector(BillingConnector):
             done=response.status != 202, reference=str(data.get("id", "")), detail=data
         )
 
+    def list_events(self, *, cursor: str | None = None, limit: int = 500) -> Page[ChangeEvent]:
+        return self._page("events", {"cursor": cursor, "limit": limit}, mapping.event)
+
     def verify_event(self, headers: Mapping[str, str], raw_body: bytes) -> ChangeEvent:
         return webhooks.verify(
             secret=self.config.event_secret,
