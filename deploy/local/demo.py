@@ -68,6 +68,9 @@ def wait_for(process: subprocess.Popen, url: str, name: str, timeout: float = 60
 
 
 def stop(processes: dict[str, subprocess.Popen]) -> None:
+    """Stop every child and wait for it; a second Ctrl-C must not cut this short."""
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        signal.signal(getattr(signal, name), signal.SIG_IGN)
     for process in processes.values():
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
@@ -90,100 +93,87 @@ def port_is_free(port: int) -> bool:
     return True
 
 
-def main() -> int:
+PYTHON = str(Path(sys.executable))
+BILLING_URL = f"http://127.0.0.1:{SIMULATOR_PORT}"
+# What each long-running part of the demo is started with (lists: paths may hold spaces).
+COMMANDS: dict[str, list[str]] = {
+    "billing-simulator": [
+        "-m",
+        "sandboxes.billing_simulator",
+        "--host=127.0.0.1",
+        f"--port={SIMULATOR_PORT}",
+        f"--data-dir={LOCAL / 'billing-simulator'}",
+    ],
+    "web": [
+        "-m",
+        "gunicorn",
+        "config.wsgi",
+        f"--bind=127.0.0.1:{PORT}",
+        "--workers=2",
+        "--access-logfile=-",
+    ],
+    "worker": ["-m", "celery", "-A", "config", "worker", "--concurrency=1", "--loglevel=INFO"],
+    "beat": [
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "beat",
+        "--loglevel=INFO",
+        f"--schedule={LOCAL / 'celerybeat-schedule'}",
+    ],
+}
+
+
+def start_part(name: str, env: dict[str, str]) -> subprocess.Popen:
+    return start(name, [PYTHON, *COMMANDS[name]], env)
+
+
+def refuse_busy_ports() -> None:
     for port, variable in ((PORT, "KABINET_PORT"), (SIMULATOR_PORT, "KABINET_SIMULATOR_PORT")):
         if not port_is_free(port):
             raise SystemExit(
                 f"Port {port} is in use (is another demo still running?). "
                 f"Stop it, or choose another port: {variable}={port + 1} make demo"
             )
+
+
+def prepare(env: dict[str, str], processes: dict[str, subprocess.Popen]) -> str:
+    """Billing simulator up, database migrated, providers and their billing in place; returns
+    the logins to print."""
+    processes["billing-simulator"] = start_part("billing-simulator", env)
+    wait_for(processes["billing-simulator"], f"{BILLING_URL}/_admin/health", "billing-simulator")
+    print("Migrating ...", flush=True)
+    manage(env, "migrate_providers", "--verbosity=0", tolerate="not served until fixed")
+    manage(env, "collectstatic", "--noinput", "--verbosity=0")
+    print("Provisioning the demo providers and syncing their billing ...", flush=True)
+    return manage(env, "demo_seed", f"--billing-url={BILLING_URL}")
+
+
+def serve(env: dict[str, str], processes: dict[str, subprocess.Popen], logins: str) -> int:
+    for name in ("web", "worker", "beat"):
+        processes[name] = start_part(name, env)
+    wait_for(processes["web"], f"http://127.0.0.1:{PORT}/health", "web")
+    print(f"\nKabinet demo is running (logs in {LOCAL.relative_to(ROOT)}/*.log)\n")
+    print(logins)
+    print("\nPress Ctrl-C to stop.", flush=True)
+    while all(process.poll() is None for process in processes.values()):
+        time.sleep(0.5)
+    died = [name for name, process in processes.items() if process.poll() is not None]
+    print(f"{', '.join(died)} stopped unexpectedly; see {LOCAL.relative_to(ROOT)}/", flush=True)
+    return 1
+
+
+def main() -> int:
+    refuse_busy_ports()
     stop_on_signals()
     LOCAL.mkdir(exist_ok=True)
     (LOCAL / "broker").mkdir(exist_ok=True)
     server = ensure_database_url()  # noqa: F841 - keeps the embedded database up until we exit
     env = demo_environment()
-    python = str(Path(sys.executable))
-    billing_url = f"http://127.0.0.1:{SIMULATOR_PORT}"
-    processes = {
-        "billing-simulator": start(
-            "billing-simulator",
-            [
-                python,
-                "-m",
-                "sandboxes.billing_simulator",
-                "--host=127.0.0.1",
-                f"--port={SIMULATOR_PORT}",
-                f"--data-dir={LOCAL / 'billing-simulator'}",
-            ],
-            env,
-        ),
-    }
+    processes: dict[str, subprocess.Popen] = {}
     try:
-        wait_for(
-            processes["billing-simulator"], f"{billing_url}/_admin/health", "billing-simulator"
-        )
-        print("Migrating ...", flush=True)
-        manage(env, "migrate_providers", "--verbosity=0", tolerate="not served until fixed")
-        manage(env, "collectstatic", "--noinput", "--verbosity=0")
-        print("Provisioning the demo providers and syncing their billing ...", flush=True)
-        logins = manage(env, "demo_seed", f"--billing-url={billing_url}")
-    except BaseException:
-        stop(processes)
-        raise
-
-    processes |= {
-        "web": start(
-            "web",
-            [
-                python,
-                "-m",
-                "gunicorn",
-                "config.wsgi",
-                f"--bind=127.0.0.1:{PORT}",
-                "--workers=2",
-                "--access-logfile=-",
-            ],
-            env,
-        ),
-        "worker": start(
-            "worker",
-            [
-                python,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--concurrency=1",
-                "--loglevel=INFO",
-            ],
-            env,
-        ),
-        "beat": start(
-            "beat",
-            [
-                python,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "beat",
-                "--loglevel=INFO",
-                f"--schedule={LOCAL / 'celerybeat-schedule'}",
-            ],
-            env,
-        ),
-    }
-    try:
-        wait_for(processes["web"], f"http://127.0.0.1:{PORT}/health", "web")
-        print(f"\nKabinet demo is running (logs in {LOCAL.relative_to(ROOT)}/*.log)\n")
-        print(logins)
-        print("\nPress Ctrl-C to stop.", flush=True)
-        while all(process.poll() is None for process in processes.values()):
-            time.sleep(0.5)
-        died = [name for name, process in processes.items() if process.poll() is not None]
-        print(f"{', '.join(died)} stopped unexpectedly; see {LOCAL.relative_to(ROOT)}/", flush=True)
-        return 1
+        return serve(env, processes, prepare(env, processes))
     except KeyboardInterrupt:
         print("\nStopping ...", flush=True)
         return 0
