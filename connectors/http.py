@@ -12,7 +12,7 @@ import json
 import socket
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import SplitResult, urlencode, urljoin, urlsplit
 
 import urllib3
 from django.conf import settings
@@ -88,6 +88,17 @@ def checked_address(host: str, port: int) -> str:
     return str(addresses[0])
 
 
+def _parsed(url: str) -> tuple[SplitResult, int]:
+    try:
+        parts = urlsplit(url)
+        explicit_port = parts.port
+    except ValueError as error:
+        raise OutboundAddressRefused(f"not a valid URL: {error}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise OutboundAddressRefused(f"not an http(s) URL: {parts.scheme}://{parts.hostname}")
+    return parts, explicit_port or (443 if parts.scheme == "https" else 80)
+
+
 class HttpClient:
     def __init__(
         self,
@@ -101,6 +112,32 @@ class HttpClient:
         self.headers = headers or {}
         self.timeout = Timeout(connect=min(timeout, 5.0), read=timeout)
         self.retries = retries
+
+    def _pool(
+        self, parts: SplitResult, port: int, address: str, repeatable: bool
+    ) -> urllib3.HTTPConnectionPool:
+        """A one-off pool bound to the checked address; TLS still checks the host's name."""
+        retry = Retry(
+            total=self.retries if repeatable else 0,
+            connect=self.retries,
+            read=self.retries if repeatable else 0,
+            status_forcelist=RETRY_STATUSES if repeatable else (),
+            allowed_methods=None,
+            backoff_factor=0.2,
+            redirect=False,
+            raise_on_status=False,
+        )
+        options: dict[str, Any] = {"timeout": self.timeout, "retries": retry, "maxsize": 1}
+        if parts.scheme == "https":
+            return urllib3.HTTPSConnectionPool(
+                address,
+                port,
+                server_hostname=parts.hostname,
+                assert_hostname=parts.hostname,
+                cert_reqs="CERT_REQUIRED",
+                **options,
+            )
+        return urllib3.HTTPConnectionPool(address, port, **options)
 
     def get(self, path: str, params: dict[str, Any] | None = None) -> Response:
         return self.request("GET", path, params=params)
@@ -146,42 +183,10 @@ class HttpClient:
     def _send(
         self, method: str, url: str, body: bytes | None, headers: dict[str, str], repeatable: bool
     ) -> Response:
-        try:
-            parts = urlsplit(url)
-            explicit_port = parts.port
-        except ValueError as error:
-            raise OutboundAddressRefused(f"not a valid URL: {error}") from None
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise OutboundAddressRefused(f"not an http(s) URL: {parts.scheme}://{parts.hostname}")
-        port = explicit_port or (443 if parts.scheme == "https" else 80)
-        address = checked_address(parts.hostname, port)
-        retry = Retry(
-            total=self.retries if repeatable else 0,
-            connect=self.retries,
-            read=self.retries if repeatable else 0,
-            status_forcelist=RETRY_STATUSES if repeatable else (),
-            allowed_methods=None,
-            backoff_factor=0.2,
-            redirect=False,
-            raise_on_status=False,
-        )
-        pool_options: dict[str, Any] = {"timeout": self.timeout, "retries": retry, "maxsize": 1}
-        pool: urllib3.HTTPConnectionPool
-        if parts.scheme == "https":
-            pool = urllib3.HTTPSConnectionPool(
-                address,
-                port,
-                server_hostname=parts.hostname,
-                assert_hostname=parts.hostname,
-                cert_reqs="CERT_REQUIRED",
-                **pool_options,
-            )
-        else:
-            pool = urllib3.HTTPConnectionPool(address, port, **pool_options)
-        target = parts.path or "/"
-        if parts.query:
-            target += "?" + parts.query
-        host_header = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
+        parts, port = _parsed(url)
+        pool = self._pool(parts, port, checked_address(parts.hostname or "", port), repeatable)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        host_header = f"{parts.hostname}" + (f":{parts.port}" if parts.port else "")
         try:
             raw = pool.urlopen(
                 method,
