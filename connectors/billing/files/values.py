@@ -65,11 +65,18 @@ def check_moment(moment: datetime, field: str, now: datetime) -> datetime:
     return moment
 
 
-def require_text(text: str, field: str) -> str:
-    """A non-empty value without replacement characters left by a failed decode."""
+# Identifiers (logins, session and account ids) are stored in columns of this width.
+MAX_IDENTIFIER_LENGTH = 128
+
+
+def require_text(text: str, field: str, max_length: int = MAX_IDENTIFIER_LENGTH) -> str:
+    """A non-empty value without replacement characters left by a failed decode or NUL bytes,
+    short enough to be stored."""
     value = text.strip()
     if not value:
         raise RowProblem(f"{field}: empty")
-    if "\ufffd" in value:
-        raise RowProblem(f"{field}: contains bytes that are not text: {value!r}")
+    if "\ufffd" in value or "\x00" in value:
+        raise RowProblem(f"{field}: contains bytes that are not text: {value[:40]!r}")
+    if len(value) > max_length:
+        raise RowProblem(f"{field}: longer than {max_length} characters")
     return value

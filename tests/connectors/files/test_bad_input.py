@@ -192,3 +192,24 @@ def test_cdr_problems_are_reported_per_row() -> None:
         (6, "17 columns, expected 16"),
         (7, "start: not a YYYY-MM-DD HH:MM:SS time: '27.01.2024 15:07'"),
     ]
+
+
+def test_identifiers_too_long_to_store_are_refused_with_their_row() -> None:
+    import csv
+    import io as textio
+
+    from connectors.billing.files import RadacctCsvParser
+    from tests.connectors.files.data import FREERADIUS, NOW
+
+    with (FREERADIUS / "radacct.csv").open(newline="") as source:
+        reader = csv.reader(source)
+        header, row = next(reader), next(reader)
+    row[header.index("username")] = "u" * 200
+    content = textio.StringIO()
+    csv.writer(content).writerows([header, row])
+
+    with pytest.raises(ImportRejected) as rejected:
+        list(RadacctCsvParser(io.BytesIO(content.getvalue().encode()), now=NOW).records())
+
+    (error,) = rejected.value.errors
+    assert (error.line, error.reason) == (2, "username: longer than 128 characters")
