@@ -30,7 +30,7 @@ app.conf.beat_schedule = {
     "billing-reconcile": {
         "task": "tenants.tasks.providers_fan_out_task",
         "args": ["cabinet.sync.tasks.billing_reconcile_task"],
-        "schedule": crontab(minute=15, hour=0),
+        "schedule": crontab(minute=15),
     },
     "platform-sessions-clear-expired": {
         "task": "tenants.users.tasks.platform_sessions_clear_expired_task",

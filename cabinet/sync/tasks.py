@@ -2,6 +2,7 @@
 
 import logging
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from celery import shared_task
 from django.utils import timezone
@@ -56,10 +57,25 @@ def billing_sync_task(provider_schema: str, full: bool = False) -> str:
     return f"{report.accounts} accounts, {report.subscriptions} services, {stored} usage records"
 
 
+# Reconciliation reads everything: run it at night in the provider's own time zone.
+RECONCILE_LOCAL_HOUR = 3
+
+
 @shared_task(base=ProviderTask)
-def billing_reconcile_task(provider_schema: str) -> str:
+def billing_reconcile_task(provider_schema: str, force: bool = False) -> str:
+    """Beat asks every hour; the work is done once, in the provider's night."""
     if _pull_connection() is None:
         return "no connection"
+    provider = Provider.objects.get(schema_name=provider_schema)
+    local_now = timezone.now().astimezone(ZoneInfo(provider.time_zone))
+    state = SyncState.objects.filter(stream=SyncStream.RECONCILIATION).first()
+    done_recently = (
+        state
+        and state.last_success_at
+        and (timezone.now() - state.last_success_at < timedelta(hours=20))
+    )
+    if not force and (local_now.hour != RECONCILE_LOCAL_HOUR or done_recently):
+        return "not due"
     try:
         report = reconcile(billing_connector())
     except ConnectorError as error:

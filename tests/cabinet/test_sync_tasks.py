@@ -38,7 +38,7 @@ def test_a_failing_billing_system_makes_the_task_report_not_crash(provider_a, bi
     billing_a.admin("PUT", "/faults", {"mode": "error", "status": 500})
 
     assert provider_task_send(billing_sync_task, provider_a, full=True).get() == "failed"
-    assert provider_task_send(billing_reconcile_task, provider_a).get() == "failed"
+    assert provider_task_send(billing_reconcile_task, provider_a, force=True).get() == "failed"
 
 
 def test_the_outbox_task_delivers_due_writes(provider_a, billing_a, eager):
@@ -61,3 +61,22 @@ def test_the_outbox_task_delivers_due_writes(provider_a, billing_a, eager):
     assert provider_task_send(outbox_deliver_task, provider_a).get() == 1
     with schema_context(provider_a.schema_name):
         assert OutboxMessage.objects.get().status == OutboxStatus.DELIVERED
+
+
+def test_reconciliation_runs_once_in_the_providers_night(provider_a, billing_a, eager, monkeypatch):
+    from datetime import UTC, datetime
+
+    from django.utils import timezone
+
+    moscow_3am = datetime(2026, 12, 4, 0, 30, tzinfo=UTC)  # 03:30 in Europe/Moscow
+    moscow_noon = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
+
+    monkeypatch.setattr(timezone, "now", lambda: moscow_noon)
+    assert provider_task_send(billing_reconcile_task, provider_a).get() == "not due"
+    monkeypatch.setattr(timezone, "now", lambda: moscow_3am)
+    assert (
+        provider_task_send(billing_reconcile_task, provider_a)
+        .get()
+        .endswith("changes made elsewhere")
+    )
+    assert provider_task_send(billing_reconcile_task, provider_a).get() == "not due"
