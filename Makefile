@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## Install Kabinet and its tools into .venv
 
-demo: $(STAMP) ## Run the demo: database, two providers, web, worker, beat (Ctrl-C stops all)
+demo: $(STAMP) ## Run the demo: database, billing simulator, two providers, web, worker, beat
 	$(BIN)/python -m deploy.local.demo
 
 test: $(STAMP) ## Run every test (embedded PostgreSQL unless DATABASE_URL is set)
