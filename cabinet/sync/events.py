@@ -32,10 +32,9 @@ def events_pull(connector: BillingConnector) -> int:
     with sync_run(SyncStream.EVENTS) as state:
         while True:
             page = connector.list_events(cursor=state.cursor or None, limit=500)
-            for event in page.items:
-                if event_record(event) is not None:
-                    event_process(connector, event.id)
-                    applied += 1
+            recorded = [stored for event in page.items if (stored := event_record(event))]
+            _events_apply(connector, recorded)
+            applied += len(recorded)
             if page.next_cursor:
                 state.cursor = page.next_cursor
                 SyncState.objects.filter(pk=state.pk).update(cursor=state.cursor)
@@ -43,18 +42,25 @@ def events_pull(connector: BillingConnector) -> int:
                 return applied
 
 
+def _events_apply(connector: BillingConnector, events: list[InboundEvent]) -> None:
+    """Re-read each account the events name once, however many events name it; one incremental
+    pull covers the rest."""
+    accounts = {_account_of(event) for event in events}
+    for account_id in sorted(filter(None, accounts)):
+        account_refresh(connector, account_id)
+    if None in accounts:
+        accounts_sync(connector)
+    InboundEvent.objects.filter(pk__in=[event.pk for event in events]).update(
+        processed_at=timezone.now()
+    )
+
+
 def event_process(connector: BillingConnector, event_id: str) -> None:
     """Re-read what the event names. Events are hints: the billing system's answer now is what
     counts, so a late or repeated event cannot put old data back."""
     event = InboundEvent.objects.get(event_id=event_id)
-    if event.processed_at is not None:
-        return
-    account_id = _account_of(event)
-    if account_id:
-        account_refresh(connector, account_id)
-    else:
-        accounts_sync(connector)
-    InboundEvent.objects.filter(pk=event.pk).update(processed_at=timezone.now())
+    if event.processed_at is None:
+        _events_apply(connector, [event])
 
 
 def _account_of(event: InboundEvent) -> str | None:
