@@ -1,11 +1,8 @@
 """Money in the database: an amount column plus a currency column, never a float."""
 
-from decimal import Decimal
 from typing import Any
 
 from django.db import models
-
-ZERO = Decimal("0.00")
 
 
 def amount_field(verbose_name: Any, **options: Any) -> models.DecimalField:
