@@ -3,11 +3,28 @@
 import os
 
 from celery.schedules import crontab
+from celery.signals import beat_init, worker_init
 from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 app = CeleryApp("kabinet")
+
+
+@worker_init.connect
+@beat_init.connect
+def _refuse_to_start_without_secrets(**kwargs) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from config.secrets_required import require_secret_key
+
+    try:
+        require_secret_key()
+    except ImproperlyConfigured as error:
+        # Celery logs and swallows exceptions from signal handlers; an exit is not swallowed.
+        raise SystemExit(str(error)) from None
+
+
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

@@ -27,11 +27,36 @@ def load_production(**environment: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_production_refuses_to_start_without_a_secret_key():
-    result = load_production()
+def run_production(*command: str, **environment: str) -> subprocess.CompletedProcess:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("SECRET_KEY", "DEBUG", "SITE_SCHEME")
+    }
+    env.update(DJANGO_SETTINGS_MODULE="config.settings.production", **environment)
+    return subprocess.run(
+        [sys.executable, *command], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+
+def test_the_web_application_refuses_to_start_without_a_secret_key():
+    result = run_production("-c", "import config.wsgi")
 
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_a_deploy_check_reports_a_missing_secret_key():
+    result = run_production("manage.py", "check", "--deploy")
+
+    assert result.returncode != 0
+    assert "kabinet.E001" in result.stderr
+
+
+def test_schema_tooling_needs_no_secret_key():
+    result = run_production("manage.py", "makemigrations", "--check", "--dry-run")
+
+    assert "No changes detected" in result.stdout, result.stderr
 
 
 def test_production_defaults_are_safe():
@@ -54,3 +79,10 @@ def test_plain_http_sites_do_not_mark_cookies_secure():
     settings = json.loads(result.stdout)
     assert settings["SESSION_COOKIE_SECURE"] is False
     assert settings["SECURE_HSTS_SECONDS"] == 0
+
+
+def test_a_celery_worker_refuses_to_start_without_a_secret_key():
+    result = run_production("-m", "celery", "-A", "config", "worker", "--pool=solo")
+
+    assert result.returncode == 1
+    assert "SECRET_KEY is not set" in result.stdout + result.stderr
