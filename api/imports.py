@@ -1,13 +1,18 @@
 from typing import cast
+from uuid import UUID
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cabinet.sync.imports import check_total_size, exchange_file_import
+from cabinet.sync.imports import check_total_size
+from cabinet.sync.models import ExchangeImport
+from cabinet.sync.tasks import exchange_import_start
 from connectors.billing.files import PARSERS, ImportRejected
 from tenants.models import Provider
 
@@ -30,11 +35,44 @@ class ExchangeFileInputSerializer(serializers.Serializer):
         return files
 
 
+class ExchangeImportOutputSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExchangeImport
+        fields = [
+            "id",
+            "url",
+            "status",
+            "format_name",
+            "file_names",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "received",
+            "inserted",
+            "unmatched",
+            "accounts",
+            "errors",
+            "errors_truncated",
+        ]
+
+    def get_url(self, job: ExchangeImport) -> str:
+        return reverse("api-imports-get", args=[job.id])
+
+
+def _refused(rejected: ImportRejected) -> Response:
+    errors = [{"file": e.file, "line": e.line, "reason": e.reason} for e in rejected.errors]
+    return Response(
+        {"errors": errors, "truncated": rejected.truncated}, status=status.HTTP_400_BAD_REQUEST
+    )
+
+
 class ExchangeFileImportApi(APIView):
     """POST exchange files (multipart, field `files`, several allowed; optional `format`).
 
-    201 with what was stored; 400 with field errors, or with `errors` (file, line, reason) when a
-    file is refused, in which case nothing was stored.
+    202 with the queued import (poll its `url` until `status` is done, refused or failed); 400
+    with field errors, or with `errors` (file, line, reason) when the format cannot be told.
     """
 
     permission_classes = [IsProviderStaff]
@@ -44,25 +82,24 @@ class ExchangeFileImportApi(APIView):
             data={"files": request.FILES.getlist("files"), "format": request.data.get("format", "")}
         )
         serializer.is_valid(raise_exception=True)
-        provider = cast(Provider, getattr(request._request, "provider", None))
         try:
-            outcome = exchange_file_import(
+            job = exchange_import_start(
+                provider=cast(Provider, getattr(request._request, "provider", None)),
                 files=serializer.validated_data["files"],
                 requested_format=serializer.validated_data["format"],
-                time_zone=provider.time_zone,
-                currency=provider.currency,
+                user=request.user,
             )
         except ImportRejected as rejected:
-            errors = [{"file": e.file, "line": e.line, "reason": e.reason} for e in rejected.errors]
-            return Response(
-                {"errors": errors, "truncated": rejected.truncated},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        body: dict = {"format": outcome.format_name, "accounts": outcome.accounts}
-        if outcome.usage is not None:
-            body |= {
-                "received": outcome.usage.received,
-                "inserted": outcome.usage.inserted,
-                "unmatched": outcome.usage.unmatched,
-            }
-        return Response(body, status=status.HTTP_201_CREATED)
+            return _refused(rejected)
+        body = ExchangeImportOutputSerializer(job).data
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
+
+
+class ExchangeImportGetApi(APIView):
+    """GET one import: its status and, once finished, what was stored or the refused rows."""
+
+    permission_classes = [IsProviderStaff]
+
+    def get(self, request: Request, import_id: UUID) -> Response:
+        job = get_object_or_404(ExchangeImport, id=import_id)
+        return Response(ExchangeImportOutputSerializer(job).data)

@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from api.billing_events import BillingEventReceiveApi
-from api.imports import ExchangeFileImportApi
+from api.imports import ExchangeFileImportApi, ExchangeImportGetApi
 from api.v1 import CurrentUserGetApi
 from branding import views as branding_views
 from cabinet import views as cabinet_views
@@ -15,10 +15,16 @@ urlpatterns = [
     path("manage/", console_views.manage_home, name="console-manage-home"),
     path("manage/sync/", console_views.manage_sync, name="console-manage-sync"),
     path("manage/imports/", console_views.manage_imports, name="console-manage-imports"),
+    path(
+        "manage/imports/<uuid:import_id>/",
+        console_views.manage_import,
+        name="console-manage-import",
+    ),
     path("theme-<str:version>.css", branding_views.theme_css, name="branding-theme-css"),
     path("brand/logo", branding_views.logo, name="branding-logo"),
     path("api/v1/me", CurrentUserGetApi.as_view(), name="api-me-get"),
     path("api/v1/imports", ExchangeFileImportApi.as_view(), name="api-imports-create"),
+    path("api/v1/imports/<uuid:import_id>", ExchangeImportGetApi.as_view(), name="api-imports-get"),
     path(
         "api/v1/billing/events", BillingEventReceiveApi.as_view(), name="api-billing-events-receive"
     ),

@@ -147,3 +147,15 @@ def browser_b(provider_b) -> Client:
 @pytest.fixture
 def platform_browser(settings) -> Client:
     return Client(HTTP_HOST=settings.PLATFORM_DOMAIN)
+
+
+@pytest.fixture
+def eager():
+    """Tasks run at once in the calling process (and their errors propagate)."""
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield app
+    app.conf.task_always_eager = False
+    app.conf.task_eager_propagates = False

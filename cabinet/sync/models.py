@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -85,3 +86,51 @@ class InboundEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} {self.event_id}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Imported")
+    REFUSED = "refused", _("Refused: nothing imported")
+    FAILED = "failed", _("Failed: nothing imported")
+
+
+class ExchangeImport(models.Model):
+    """Exchange files uploaded by provider staff, imported in the background.
+
+    The files wait in the provider's own media folder until a worker has imported them (all or
+    nothing); then they are deleted and the outcome stays: counts, or the refused rows.
+    """
+
+    FINISHED = (ImportStatus.DONE, ImportStatus.REFUSED, ImportStatus.FAILED)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    format_name = models.CharField(max_length=40)
+    file_names = models.JSONField(default=list)
+    stored_paths = models.JSONField(default=list)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    received = models.PositiveBigIntegerField(default=0)
+    inserted = models.PositiveBigIntegerField(default=0)
+    unmatched = models.PositiveBigIntegerField(default=0)
+    accounts = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    errors_truncated = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.format_name} {self.status}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED

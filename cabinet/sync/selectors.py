@@ -4,7 +4,14 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
-from cabinet.sync.models import InboundEvent, OutboxMessage, OutboxStatus, SyncState, SyncStream
+from cabinet.sync.models import (
+    ExchangeImport,
+    InboundEvent,
+    OutboxMessage,
+    OutboxStatus,
+    SyncState,
+    SyncStream,
+)
 from connectors.models import BillingConnection
 
 
@@ -58,3 +65,7 @@ def sync_status() -> SyncStatus:
         oldest_pending_at=outbox["oldest"],
         events_waiting=InboundEvent.objects.filter(processed_at__isnull=True).count(),
     )
+
+
+def import_list_recent(limit: int = 20) -> list[ExchangeImport]:
+    return list(ExchangeImport.objects.select_related("created_by")[:limit])

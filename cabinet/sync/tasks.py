@@ -1,22 +1,26 @@
 """Background sync, one provider at a time (tenants.tasks.ProviderTask checks the schema)."""
 
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from celery import shared_task
+from django.db import transaction
 from django.utils import timezone
 
 from cabinet.sync.connection import billing_connector
 from cabinet.sync.events import event_process, events_pull
-from cabinet.sync.models import SyncState, SyncStream
+from cabinet.sync.imports import import_queue, import_run
+from cabinet.sync.models import ExchangeImport, SyncState, SyncStream
 from cabinet.sync.outbox import outbox_deliver_account, outbox_due_accounts
 from cabinet.sync.services import accounts_sync, catalog_sync, reconcile, usage_sync
 from cabinet.usage.services import usage_rematch
 from connectors.errors import ConnectorError
 from connectors.models import BillingConnection
 from tenants.models import Provider
-from tenants.tasks import ProviderTask
+from tenants.tasks import ProviderTask, provider_task_send
 
 logger = logging.getLogger(__name__)
 
@@ -103,3 +107,19 @@ def outbox_deliver_task(provider_schema: str) -> int:
         outbox_deliver_account(connector=connector, account_id=account_id)
         for account_id in outbox_due_accounts()
     )
+
+
+@shared_task(base=ProviderTask)
+def exchange_import_task(provider_schema: str, import_id: str) -> str:
+    provider = Provider.objects.get(schema_name=provider_schema)
+    job = import_run(import_id=import_id, time_zone=provider.time_zone, currency=provider.currency)
+    return job.status if job else "already taken"
+
+
+def exchange_import_start(
+    *, provider: Provider, files: Sequence[Any], requested_format: str, user: Any
+) -> ExchangeImport:
+    """Keep the upload and have a worker import it once the record is committed."""
+    job = import_queue(files=files, requested_format=requested_format, user=user)
+    transaction.on_commit(lambda: provider_task_send(exchange_import_task, provider, str(job.id)))
+    return job

@@ -37,15 +37,6 @@ def post(host: str, body: bytes, secret: str = "secret-a", when: int | None = No
     )
 
 
-@pytest.fixture
-def eager():
-    from config.celery import app
-
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
-
-
 def test_a_signed_event_triggers_a_re_read_of_its_account(
     provider_a, billing_a, eager, django_capture_on_commit_callbacks
 ):

@@ -1,6 +1,5 @@
 """The sync tasks, run eagerly in the provider's schema."""
 
-import pytest
 from django_tenants.utils import schema_context
 
 from cabinet.accounts.models import ClientAccount
@@ -9,15 +8,6 @@ from cabinet.sync.outbox import outbox_enqueue
 from cabinet.sync.tasks import billing_reconcile_task, billing_sync_task, outbox_deliver_task
 from cabinet.usage.models import UsageRecord
 from tenants.tasks import provider_task_send
-
-
-@pytest.fixture
-def eager():
-    from config.celery import app
-
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
 
 
 def test_the_sync_task_pulls_accounts_and_usage_then_waits_for_its_schedule(

@@ -27,16 +27,6 @@ def session_count(schema: str) -> int:
         return Session.objects.count()
 
 
-@pytest.fixture
-def eager(settings):
-    from config.celery import app
-
-    app.conf.task_always_eager = True
-    app.conf.task_eager_propagates = True
-    yield app
-    app.conf.task_always_eager = False
-
-
 def test_task_runs_in_the_schema_of_the_provider_it_was_given(db, eager, provider_a, provider_b):
     add_sessions(provider_a.schema_name, expired=2, live=1)
     add_sessions(provider_b.schema_name, expired=3, live=1)
