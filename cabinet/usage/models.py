@@ -12,10 +12,18 @@ class UsageRecord(models.Model):
     that name is matched to an account.
     """
 
-    source_key = models.CharField(max_length=200, unique=True)
-    account_ref = models.CharField(max_length=128, db_index=True)
+    # Every index here is paid for by every record ingested, so there are only the ones reads use:
+    # the unique source key (a constraint, which needs no pattern-matching twin), the account's
+    # records by time (which also serves the foreign key), and unmatched records by name.
+    source_key = models.CharField(max_length=200)
+    account_ref = models.CharField(max_length=128)
     account = models.ForeignKey(
-        ClientAccount, on_delete=models.CASCADE, null=True, blank=True, related_name="usage"
+        ClientAccount,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="usage",
+        db_index=False,
     )
     metric = models.CharField(_("metric"), max_length=20)
     unit = models.CharField(_("unit"), max_length=10)
@@ -27,7 +35,17 @@ class UsageRecord(models.Model):
     attributes = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["account", "started_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["source_key"], name="usage_usagerecord_source_key_uniq")
+        ]
+        indexes = [
+            models.Index(fields=["account", "started_at"]),
+            models.Index(
+                fields=["account_ref"],
+                condition=models.Q(account__isnull=True),
+                name="usage_usagerecord_unmatched",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.source_key
@@ -36,7 +54,10 @@ class UsageRecord(models.Model):
 class UsageDaily(models.Model):
     """Consumption per account, day (in the provider's time zone), metric, unit and direction."""
 
-    account = models.ForeignKey(ClientAccount, on_delete=models.CASCADE, related_name="usage_days")
+    # The unique constraint below starts with the account and serves its lookups.
+    account = models.ForeignKey(
+        ClientAccount, on_delete=models.CASCADE, related_name="usage_days", db_index=False
+    )
     day = models.DateField()
     metric = models.CharField(max_length=20)
     unit = models.CharField(max_length=10)
