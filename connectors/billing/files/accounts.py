@@ -27,6 +27,15 @@ OPTIONAL = frozenset(
     }
 )  # fmt: skip
 MAX_MONEY = Decimal(10**12)
+# The widths of the columns these values are stored in (cabinet.accounts.ClientAccount): a longer
+# value is refused with its row instead of failing the whole file at the database.
+MAX_LENGTHS = {
+    "contract_number": 64,
+    "holder_name": 300,
+    "ogrn": 15,
+    "legal_address": 500,
+    "address": 500,
+}
 
 
 class AccountsCsvParser(FileParser[AccountData]):
@@ -63,7 +72,7 @@ class AccountsCsvParser(FileParser[AccountData]):
 
         return AccountData(
             id=require_text(row["account_id"], "account_id"),
-            number=require_text(row["contract_number"], "contract_number"),
+            number=require_text(row["contract_number"], "contract_number", _max("contract_number")),
             status=_status(row["status"]),
             holder=_holder(row),
             balance=money("balance"),
@@ -71,7 +80,7 @@ class AccountsCsvParser(FileParser[AccountData]):
             credit_limit=money("credit_limit", "0"),
             email=_optional(row, "email", check_email),
             phone=_optional(row, "phone", check_phone),
-            address=row.get("address", "").strip() or None,
+            address=_optional_text(row, "address"),
             recommended_payment=(
                 money("recommended_payment") if row.get("recommended_payment", "").strip() else None
             ),
@@ -117,14 +126,23 @@ def _holder(row: dict[str, str]) -> Holder:
         raise RowProblem("kpp: a person has no KPP")
     return Holder(
         type=holder_type,
-        name=require_text(row["holder_name"], "holder_name"),
+        name=require_text(row["holder_name"], "holder_name", _max("holder_name")),
         inn=check_inn(inn, organization=organization) if inn else None,
         kpp=check_kpp(kpp) if kpp else None,
-        ogrn=row.get("ogrn", "").strip() or None,
-        legal_address=row.get("legal_address", "").strip() or None,
+        ogrn=_optional_text(row, "ogrn"),
+        legal_address=_optional_text(row, "legal_address"),
     )
 
 
 def _optional(row: dict[str, str], field: str, check: Callable[[str], str]) -> str | None:
     text = row.get(field, "").strip()
     return check(text) if text else None
+
+
+def _max(field: str) -> int:
+    return MAX_LENGTHS[field]
+
+
+def _optional_text(row: dict[str, str], field: str) -> str | None:
+    text = row.get(field, "").strip()
+    return require_text(text, field, _max(field)) if text else None

@@ -163,3 +163,25 @@ def test_a_default_balance_date_fills_empty_cells() -> None:
         as_of,
         datetime(2026, 11, 30, 21, tzinfo=UTC),
     ]
+
+
+def test_free_text_too_long_to_store_is_refused_with_its_row() -> None:
+    header = "account_id;contract_number;status;holder_type;holder_name;address;balance;currency"
+    rows = "\n".join(
+        [
+            header,
+            f"A-1;{'N' * 65};active;person;X;;1;RUB",
+            f"A-2;N-2;active;person;{'Я' * 301};;1;RUB",
+            f"A-3;N-3;active;person;X;{'ул. ' * 126};1;RUB",
+            f"A-4;N-4;active;person;X;{'д. 1' * 125};1;RUB",
+        ]
+    )
+
+    with pytest.raises(ImportRejected) as rejected:
+        list(AccountsCsvParser(_stream(rows), now=NOW, balance_as_of=NOW).records())
+
+    assert rejected.value.errors == (
+        RowError(2, "contract_number: longer than 64 characters", "file 1"),
+        RowError(3, "holder_name: longer than 300 characters", "file 1"),
+        RowError(4, "address: longer than 500 characters", "file 1"),
+    )
