@@ -12,6 +12,7 @@ from console import views as console_views
 
 urlpatterns = [
     path("", cabinet_views.home, name="home"),
+    path("account/switch", cabinet_views.account_switch, name="cabinet-account-switch"),
     path("manage/", console_views.manage_home, name="console-manage-home"),
     path("manage/sync/", console_views.manage_sync, name="console-manage-sync"),
     path("manage/imports/", console_views.manage_imports, name="console-manage-imports"),

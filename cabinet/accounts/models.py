@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,10 @@ class ClientAccount(models.Model):
         return f"{self.number} {self.holder_name}"
 
 
+# Notice kinds.
+NOTICE_PLAN_CHANGED_ELSEWHERE = "plan_changed_elsewhere"
+
+
 class Notice(models.Model):
     """Something the client should learn on the next visit, e.g. that the office changed a tariff.
 
@@ -66,3 +71,57 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.account_id}"
+
+
+class AccessRole(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    ACCOUNTANT = "accountant", _("Accountant")
+    TECHNICIAN = "technician", _("Technician")
+
+
+class Capability(models.TextChoices):
+    MONEY = "money", _("balance, documents and payments")
+    SERVICES = "services", _("services and usage")
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    AccessRole.OWNER: frozenset({Capability.MONEY, Capability.SERVICES}),
+    AccessRole.ACCOUNTANT: frozenset({Capability.MONEY}),
+    AccessRole.TECHNICIAN: frozenset({Capability.SERVICES}),
+}
+
+
+class AccountAccess(models.Model):
+    """A user's way into a client account, and what the user may do there.
+
+    An individual owns its account; a legal entity's account may have several users: the owner,
+    an accountant (balance, documents, payments) and a technician (services, usage). One user may
+    reach several accounts.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_accesses"
+    )
+    account = models.ForeignKey(ClientAccount, on_delete=models.CASCADE, related_name="accesses")
+    role = models.CharField(_("role"), max_length=12, choices=AccessRole.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["account__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "account"], name="accounts_one_access_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.role} {self.account_id}"
+
+    def can(self, capability: str) -> bool:
+        return capability in ROLE_CAPABILITIES[self.role]
+
+    @property
+    def can_money(self) -> bool:
+        return self.can(Capability.MONEY)
+
+    @property
+    def can_services(self) -> bool:
+        return self.can(Capability.SERVICES)

@@ -1,12 +1,14 @@
-"""Reading an account's balance the way the provider's data mode says."""
+"""Reading client accounts: which ones a user may see, and the balance the way the provider's
+data mode says."""
 
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.core.cache import cache
 
-from cabinet.accounts.models import ClientAccount
+from cabinet.accounts.models import AccountAccess, ClientAccount
 from connectors.billing.base import BillingConnector
 from connectors.errors import ConnectorError
 from tenants.models import DataMode, Provider
@@ -44,3 +46,21 @@ def account_balance(
     view = BalanceView(data.balance.value, data.balance.currency, data.balance_as_of, live=True)
     cache.set(key, view, LIVE_CACHE_SECONDS)
     return view
+
+
+@dataclass(frozen=True)
+class AccountChoice:
+    """The account a client user is looking at, and every account the user can switch to."""
+
+    current: AccountAccess
+    all: list[AccountAccess]
+
+
+def account_choice(*, user: Any, selected_id: Any = None) -> AccountChoice | None:
+    """The user's accesses with their accounts (one query). `selected_id` (from the session) picks
+    the current one only if it is among them; otherwise the first. None: no account yet."""
+    accesses = list(AccountAccess.objects.filter(user=user).select_related("account"))
+    if not accesses:
+        return None
+    current = next((a for a in accesses if a.account_id == selected_id), accesses[0])
+    return AccountChoice(current=current, all=accesses)

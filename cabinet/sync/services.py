@@ -10,7 +10,7 @@ from typing import TypeVar
 from django.db import DataError, transaction
 from django.utils import timezone
 
-from cabinet.accounts.models import ClientAccount, Notice
+from cabinet.accounts.models import NOTICE_PLAN_CHANGED_ELSEWHERE, ClientAccount, Notice
 from cabinet.services.models import Subscription
 from cabinet.sync.models import OutboxKind, OutboxMessage, OutboxStatus, SyncState, SyncStream
 from cabinet.sync.upserts import (
@@ -31,7 +31,6 @@ T = TypeVar("T")
 PAGE_SIZE = 1000
 # Changes made while a pull runs may carry a timestamp just before it started.
 OVERLAP = timedelta(minutes=2)
-NOTICE_PLAN_CHANGED_ELSEWHERE = "plan_changed_elsewhere"
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,7 @@ TENANT_APPS = [
     "cabinet.documents",
     "cabinet.payments",
     "cabinet.sync",
+    "cabinet.announcements",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django_tenants.utils import schema_context
 
-from cabinet.accounts.models import ClientAccount, Notice
+from cabinet.accounts.models import NOTICE_PLAN_CHANGED_ELSEWHERE, ClientAccount, Notice
 from cabinet.documents.models import Document
 from cabinet.payments.models import BillingPayment
 from cabinet.services.models import Subscription
@@ -14,7 +14,6 @@ from cabinet.sync.connection import billing_connector
 from cabinet.sync.models import OutboxKind, OutboxMessage, OutboxStatus, SyncState
 from cabinet.sync.outbox import outbox_deliver_account, outbox_enqueue
 from cabinet.sync.services import (
-    NOTICE_PLAN_CHANGED_ELSEWHERE,
     account_refresh,
     accounts_sync,
     catalog_sync,

@@ -7,6 +7,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 
 from branding.services import brandbook_update
 from cabinet.accounts.models import ClientAccount
+from cabinet.accounts.services import account_access_grant
 from cabinet.sync.connection import billing_connector
 from cabinet.sync.services import account_refresh, accounts_sync, catalog_sync, usage_sync
 from connectors.models import BillingConnection, BillingKind
@@ -31,7 +32,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         demo = json.loads(options["file"].read_text(encoding="utf-8"))
-        password = demo["password"]
+        password = self.password = demo["password"]
         reseller = Reseller.objects.filter(
             slug=demo["reseller"]["slug"]
         ).first() or reseller_create(name=demo["reseller"]["name"], slug=demo["reseller"]["slug"])
@@ -47,17 +48,24 @@ class Command(BaseCommand):
             provider = self._provider(entry, reseller if entry["reseller"] else None, password)
             billing = ""
             if options["billing_url"]:
-                billing = self._billing(provider, entry["billing"], options["billing_url"])
+                billing = self._billing(
+                    provider, entry["billing"], options["billing_url"], entry["client_access"]
+                )
             lines += [
                 f"{provider.name:<17} {provider_url(provider, '/login')}",
                 f"  provider admin  {entry['admin_email']} / {password}  (then /manage/)",
-                f"  client          {entry['client_email']} / {password}",
+                *(
+                    f"  client          {email} / {password}"
+                    for email in dict.fromkeys(g["email"] for g in entry["client_access"])
+                ),
             ]
             if billing:
                 lines.append(f"  billing         {billing}")
         self.stdout.write("\n".join(lines))
 
-    def _billing(self, provider: Provider, billing: dict, base_url: str) -> str:
+    def _billing(
+        self, provider: Provider, billing: dict, base_url: str, billing_access: list[dict]
+    ) -> str:
         """The provider's simulator instance, seeded once, and the first sync into Kabinet."""
         instance = f"/instances/{provider.slug}"
         created, _ = demo_billing.admin(
@@ -98,10 +106,20 @@ class Command(BaseCommand):
             # Documents and payments come per account.
             for external_id in ClientAccount.objects.values_list("external_id", flat=True):
                 account_refresh(connector, external_id)
+            self._client_access(billing_access, self.password)
         return (
             f"{report.accounts} accounts, {report.subscriptions} services, "
             f"{stored} new usage records synced"
         )
+
+    def _client_access(self, grants: list[dict], password: str) -> None:
+        """Client logins linked to synced accounts (a legal entity's with their roles)."""
+        for grant in grants:
+            user = User.objects.filter(email=grant["email"]).first() or user_create(
+                email=grant["email"], role=Role.CLIENT, password=password
+            )
+            account = ClientAccount.objects.get(number=grant["account"])
+            account_access_grant(user=user, account=account, role=grant["role"])
 
     def _platform_user(self, email: str, role: Role, password: str, reseller=None) -> None:
         with schema_context(get_public_schema_name()):

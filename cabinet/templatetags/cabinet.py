@@ -1,0 +1,25 @@
+"""Money and quantities in the reader's language: `amount|money:currency`, `x|quantity`."""
+
+from decimal import Decimal
+
+from babel.numbers import format_currency, format_decimal
+from django import template
+from django.utils.translation import get_language, to_locale
+
+register = template.Library()
+
+
+def _locale() -> str:
+    return to_locale(get_language() or "en")
+
+
+@register.filter
+def money(amount: Decimal | None, currency: str) -> str:
+    if amount is None:
+        return "—"
+    return format_currency(amount, currency, locale=_locale())
+
+
+@register.filter
+def quantity(amount: Decimal) -> str:
+    return format_decimal(amount, format="#,##0.##", locale=_locale())

@@ -1,0 +1,140 @@
+"""Client journeys in a real browser, with screenshots of the pages for docs/screenshots/."""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.db import connections
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from cabinet.accounts.models import ClientAccount
+from cabinet.accounts.services import account_access_grant
+from cabinet.catalog.models import Plan
+from cabinet.usage.models import UsageDaily
+from tenants.users.models import Role, User
+from tests.cabinet.factories import make_account, make_plan, make_subscription
+from tests.cabinet.test_home import make_document
+from tests.conftest import PASSWORD, host_of, make_user
+
+pytestmark = pytest.mark.e2e
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture
+def household(committed_db, providers):
+    """An individual at Альфа-Связь with internet, a month of traffic and an invoice."""
+    provider = providers["a"]
+    persona = make_user(provider, Role.CLIENT, "household@alpha.test")
+    with schema_context(provider.schema_name):
+        account = make_account(
+            "acc:e2e",
+            number="10077",
+            holder_name="Смирнова Анна",
+            balance=Decimal("412.30"),
+            recommended_payment=Decimal("237.70"),
+            credit_limit=Decimal("300.00"),
+        )
+        make_subscription(account, make_plan("tp:e2e", name="Домашний 100"), "svc:e2e")
+        today = timezone.now().date()
+        for day in range(1, today.day + 1):
+            for direction, gigabytes in (("in", 3), ("out", 1)):
+                UsageDaily.objects.create(
+                    account=account,
+                    day=today.replace(day=day),
+                    metric="data",
+                    unit="B",
+                    direction=direction,
+                    quantity=Decimal(gigabytes * 10**9),
+                    records=4,
+                )
+        make_document(account, "СЧ-11-10077")
+        account_access_grant(user=persona.user, account=account, role="owner")
+    yield persona
+    with schema_context(provider.schema_name):
+        ClientAccount.objects.filter(external_id="acc:e2e").delete()
+        Plan.objects.filter(external_id="tp:e2e").delete()
+        User.objects.filter(pk=persona.user.pk).delete()
+    connections.close_all()
+
+
+@pytest.fixture
+def accountant(committed_db, providers):
+    """The accountant of a company at Bravo Hosting."""
+    provider = providers["b"]
+    persona = make_user(provider, Role.CLIENT, "accountant@brenner.test")
+    with schema_context(provider.schema_name):
+        account = make_account(
+            "acc:e2e-co",
+            number="AH-2001",
+            holder_kind="legal_entity",
+            holder_name="Brenner Logistik GmbH",
+            currency="EUR",
+            balance=Decimal("-38.00"),
+            credit_limit=Decimal("500.00"),
+        )
+        make_subscription(
+            account,
+            make_plan("tp:e2e-vps", name="VPS M", currency="EUR", recurring_price=Decimal("19.00")),
+            "svc:e2e-vps",
+        )
+        for month in (9, 10, 11):
+            make_document(
+                account,
+                f"INV-2026{month:02d}-2001",
+                total=Decimal("19.00"),
+                issued_at=datetime(2026, month, 1, tzinfo=UTC),
+            )
+        account_access_grant(user=persona.user, account=account, role="accountant")
+    yield persona
+    with schema_context(provider.schema_name):
+        ClientAccount.objects.filter(external_id="acc:e2e-co").delete()
+        Plan.objects.filter(external_id="tp:e2e-vps").delete()
+        User.objects.filter(pk=persona.user.pk).delete()
+    connections.close_all()
+
+
+def log_in(page, base: str, email: str, labels: tuple[str, str, str]) -> None:
+    email_label, password_label, button = labels
+    page.goto(base + "/login")
+    page.get_by_label(email_label).fill(email)
+    page.get_by_label(password_label).fill(PASSWORD)
+    page.get_by_role("button", name=button).click()
+    page.wait_for_url(base + "/")
+
+
+def test_an_individual_reads_balance_and_usage_on_a_phone(browser, live_url, providers, household):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2)
+    page = context.new_page()
+    base = f"http://{host_of(providers['a'])}:{live_url}"
+
+    log_in(page, base, "household@alpha.test", ("Эл. почта", "Пароль", "Войти"))
+
+    assert page.locator("[data-balance]").inner_text() == "412,30\xa0₽"
+    usage = page.locator(".usage").inner_text()
+    assert "Интернет-трафик, получено" in usage
+    assert "Домашний 100" in page.locator(".services").inner_text()
+    # Nothing sticks out sideways on a 360 px screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "home-individual-360.png", full_page=True)
+    context.close()
+
+
+def test_an_accountant_sees_the_companys_money_and_documents_on_a_desktop(
+    browser, live_url, providers, accountant
+):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    base = f"http://{host_of(providers['b'])}:{live_url}"
+
+    log_in(page, base, "accountant@brenner.test", ("E-mail", "Password", "Log in"))
+
+    assert page.locator("[data-balance]").inner_text() == "-€38.00"
+    documents = page.locator(".documents").inner_text()
+    assert "INV-202611-2001" in documents
+    assert page.locator(".services").count() == 0  # an accountant's page has no services
+    page.screenshot(path=SCREENSHOTS / "home-accountant-1280.png", full_page=True)
+    context.close()
