@@ -4,6 +4,7 @@ The variables are listed in README.md (Configuration). `production.py`, `demo.py
 only override what differs.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -51,6 +52,7 @@ SHARED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "axes",
     "console",
     "api",
 ]
@@ -59,6 +61,7 @@ TENANT_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "tenants.users",
+    "axes",
     "branding",
     "connectors",
     "cabinet",
@@ -92,6 +95,7 @@ MIDDLEWARE = [
     "tenants.middleware.ProviderLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls_provider"
@@ -116,6 +120,29 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "users.User"
+AUTHENTICATION_BACKENDS = [
+    # Refuses logins that are locked out before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "cabinet.accounts.login.ContractNumberBackend",
+]
+# Lockout after failed logins: per login (e-mail or the contract number standing for it) and,
+# with a higher limit, per address; both counted per provider and cleared after the cool-off.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=50)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_HANDLER = "tenants.users.lockout.LoginAndAddressHandler"
+# The login form's field (axes would otherwise look for the user model's USERNAME_FIELD).
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "cabinet.accounts.login.login_identity"
+AXES_LOCKOUT_CALLABLE = "tenants.users.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# How many reverse proxies in front of Kabinet append to X-Forwarded-For (0: none, the connection's
+# address is the client's). Behind a proxy this must be set, or every client shares its address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "tenants.users.lockout.client_address"
+AXES_VERBOSE = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -217,4 +244,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Axes logs every failed login at INFO; lockouts come at WARNING.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -14,6 +14,10 @@ from tenants.users.models import User
 from tenants.users.services import invitation_accept, invitation_get_usable
 from tenants.users.tokens import password_reset_token_generator
 
+# The backend recorded in the session of a user logged in without `authenticate` (after setting a
+# password); several backends are configured, so Django must be told which.
+PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
 
 def home_for(user: User) -> str:
     """Where a user lands after logging in on the current domain."""
@@ -55,6 +59,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "users/password_reset_confirm.html"
     token_generator = password_reset_token_generator
     post_reset_login = True
+    post_reset_login_backend = PASSWORD_BACKEND
     success_url = reverse_lazy("login")
 
     def get_success_url(self) -> str:
@@ -69,7 +74,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     form = InvitationAcceptForm(invitation.user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = invitation_accept(invitation=invitation, password=form.cleaned_data["new_password1"])
-        login(request, user)
+        login(request, user, backend=PASSWORD_BACKEND)
         return redirect(home_for(user))
     return render(
         request, "users/invitation_accept.html", {"form": form, "invited": invitation.user}

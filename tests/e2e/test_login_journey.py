@@ -56,6 +56,6 @@ def test_wrong_password_shows_the_reason_and_keeps_the_visitor_out(
     page.get_by_label("Пароль").fill("not-the-password")
     page.get_by_role("button", name="Войти").click()
 
-    assert "Неверная почта или пароль" in page.locator(".errors").inner_text()
+    assert "Неверная почта, номер договора или пароль" in page.locator(".errors").inner_text()
     page.goto(alpha + "/")
     assert page.url == alpha + "/login?next=/"
