@@ -4,6 +4,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, Sum
@@ -218,3 +219,26 @@ def _forecast(
     return Forecast(
         period_charges, daily_spend, runs_out if runs_out < horizon else None, already_out=False
     )
+
+
+def _in_period(queryset, field: str, since: date | None, until: date | None, zone: ZoneInfo):
+    """Rows whose `field` falls within the provider's days `since`..`until` (both included)."""
+    if since:
+        queryset = queryset.filter(
+            **{f"{field}__gte": datetime.combine(since, datetime.min.time(), tzinfo=zone)}
+        )
+    if until:
+        end = datetime.combine(until + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+        queryset = queryset.filter(**{f"{field}__lt": end})
+    return queryset
+
+
+def document_list(
+    *, account: Any, zone: ZoneInfo, since: date | None, until: date | None, kind: str = ""
+):
+    documents = _in_period(account.documents.all(), "issued_at", since, until, zone)
+    return documents.filter(kind=kind) if kind else documents
+
+
+def payment_list(*, account: Any, zone: ZoneInfo, since: date | None, until: date | None):
+    return _in_period(account.billing_payments.all(), "posted_at", since, until, zone)

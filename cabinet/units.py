@@ -51,7 +51,11 @@ class Readable:
 
     @property
     def label(self) -> str:
-        return str(UNIT_LABELS.get(self.unit, self.unit))
+        return unit_label(self.unit)
+
+
+def unit_label(unit: str) -> str:
+    return str(UNIT_LABELS.get(unit, unit))
 
 
 def readable(quantity: Decimal, unit: str) -> Readable:

@@ -1,15 +1,32 @@
-from typing import cast
+import csv
+from datetime import timedelta
+from typing import Any, cast
+from zoneinfo import ZoneInfo
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from cabinet.access import SESSION_ACCOUNT_KEY, ClientRequest, client_page
-from cabinet.selectors import home_overview
+from cabinet.accounts.models import Capability
+from cabinet.documents.models import Document
+from cabinet.documents.services import document_file_get
+from cabinet.forms import DocumentFilterForm, PeriodForm, UsageForm
+from cabinet.payments.models import BillingPayment
+from cabinet.selectors import document_list, home_overview, payment_list
+from cabinet.usage.selectors import DEFAULT_SPAN, UsageChart, usage_chart, usage_series_of
+from connectors.errors import ConnectorError
 from tenants.models import Provider
+from tenants.presets import Module
 from tenants.users.access import role_required
 from tenants.users.models import PROVIDER_STAFF_ROLES, Role, User
+
+PAGE_SIZE = 50
 
 
 def _provider(request: HttpRequest) -> Provider:
@@ -40,3 +57,104 @@ def account_switch(request: ClientRequest) -> HttpResponse:
         return render(request, "errors/not_found.html", status=404)
     request.session[SESSION_ACCOUNT_KEY] = access.account_id
     return redirect("home")
+
+
+def _zone(request: HttpRequest) -> ZoneInfo:
+    return ZoneInfo(_provider(request).time_zone)
+
+
+def _page(request: HttpRequest, rows: Any) -> Any:
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@require_safe
+@client_page(Capability.MONEY)
+def documents(request: ClientRequest) -> HttpResponse:
+    if Module.DOCUMENTS not in _provider(request).modules:
+        return render(request, "errors/not_found.html", status=404)
+    form = DocumentFilterForm(request.GET)
+    valid = form.is_valid()
+    rows = (
+        document_list(
+            account=request.account_choice.current.account,
+            zone=_zone(request),
+            since=form.cleaned_data["since"],
+            until=form.cleaned_data["until"],
+            kind=form.cleaned_data["kind"],
+        )
+        if valid
+        else Document.objects.none()
+    )
+    context = {"form": form, "page": _page(request, rows), "choice": request.account_choice}
+    return render(request, "cabinet/documents.html", context, status=200 if valid else 400)
+
+
+@require_safe
+@client_page(Capability.MONEY)
+def document_file(request: ClientRequest, document_id: int) -> HttpResponseBase:
+    account = request.account_choice.current.account
+    document = get_object_or_404(Document, id=document_id, account=account)
+    try:
+        document = document_file_get(document)
+    except ConnectorError:
+        context = {"document": document, "choice": request.account_choice}
+        return render(request, "cabinet/document_unavailable.html", context, status=503)
+    name = f"{document.get_kind_display()} {document.number}.pdf"
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=name)
+
+
+@require_safe
+@client_page(Capability.MONEY)
+def payments(request: ClientRequest) -> HttpResponse:
+    form = PeriodForm(request.GET)
+    valid = form.is_valid()
+    rows = (
+        payment_list(
+            account=request.account_choice.current.account,
+            zone=_zone(request),
+            since=form.cleaned_data["since"],
+            until=form.cleaned_data["until"],
+        )
+        if valid
+        else BillingPayment.objects.none()
+    )
+    context = {"form": form, "page": _page(request, rows), "choice": request.account_choice}
+    return render(request, "cabinet/payments.html", context, status=200 if valid else 400)
+
+
+@require_safe
+@client_page(Capability.SERVICES)
+def usage(request: ClientRequest) -> HttpResponse:
+    provider = _provider(request)
+    if Module.USAGE not in provider.modules:
+        return render(request, "errors/not_found.html", status=404)
+    account = request.account_choice.current.account
+    series = usage_series_of(account)
+    form = UsageForm(request.GET, series=series)
+    context: dict[str, Any] = {"form": form, "choice": request.account_choice, "chart": None}
+    if not form.is_valid():
+        return render(request, "cabinet/usage.html", context, status=400)
+    if not series:
+        return render(request, "cabinet/usage.html", context)
+    grain = form.cleaned_data["grain"] or "day"
+    today = timezone.now().astimezone(_zone(request)).date()
+    until = form.cleaned_data["until"] or today
+    since = form.cleaned_data["since"] or until - timedelta(days=DEFAULT_SPAN[grain] - 1)
+    chosen = form.series_by_key.get(form.cleaned_data["series"], series[0])
+    chart = usage_chart(account=account, series=chosen, grain=grain, since=since, until=until)
+    if request.GET.get("export") == "csv":
+        return _usage_csv(chart, account.number)
+    context["chart"] = chart
+    return render(request, "cabinet/usage.html", context)
+
+
+def _usage_csv(chart: UsageChart, number: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"usage-{number}-{chart.series.metric}-{chart.since}-{chart.until}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.write("\ufeff")  # spreadsheet programs need the mark to read UTF-8
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([_("Period start"), chart.series.label, _("Unit")])
+    for bucket in chart.buckets:
+        writer.writerow([bucket.start.isoformat(), str(bucket.quantity), chart.unit_label])
+    return response

@@ -13,6 +13,14 @@ from console import views as console_views
 urlpatterns = [
     path("", cabinet_views.home, name="home"),
     path("account/switch", cabinet_views.account_switch, name="cabinet-account-switch"),
+    path("documents/", cabinet_views.documents, name="cabinet-documents"),
+    path(
+        "documents/<int:document_id>/file",
+        cabinet_views.document_file,
+        name="cabinet-document-file",
+    ),
+    path("payments/", cabinet_views.payments, name="cabinet-payments"),
+    path("usage/", cabinet_views.usage, name="cabinet-usage"),
     path("manage/", console_views.manage_home, name="console-manage-home"),
     path("manage/sync/", console_views.manage_sync, name="console-manage-sync"),
     path("manage/imports/", console_views.manage_imports, name="console-manage-imports"),

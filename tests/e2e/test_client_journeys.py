@@ -5,6 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import connections
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -21,6 +22,7 @@ from tests.conftest import PASSWORD, host_of, make_user
 pytestmark = pytest.mark.e2e
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
 @pytest.fixture
@@ -81,12 +83,13 @@ def accountant(committed_db, providers):
             "svc:e2e-vps",
         )
         for month in (9, 10, 11):
-            make_document(
+            document = make_document(
                 account,
                 f"INV-2026{month:02d}-2001",
                 total=Decimal("19.00"),
                 issued_at=datetime(2026, month, 1, tzinfo=UTC),
             )
+            document.file.save(f"{document.number}.pdf", ContentFile(MINIMAL_PDF))
         account_access_grant(user=persona.user, account=account, role="accountant")
     yield persona
     with schema_context(provider.schema_name):
@@ -106,7 +109,9 @@ def log_in(page, base: str, email: str, labels: tuple[str, str, str]) -> None:
 
 
 def test_an_individual_reads_balance_and_usage_on_a_phone(browser, live_url, providers, household):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, device_scale_factor=2, locale="ru-RU"
+    )
     page = context.new_page()
     base = f"http://{host_of(providers['a'])}:{live_url}"
 
@@ -120,13 +125,20 @@ def test_an_individual_reads_balance_and_usage_on_a_phone(browser, live_url, pro
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "home-individual-360.png", full_page=True)
+
+    page.get_by_role("link", name="Потребление").click()
+    page.wait_for_url(base + "/usage/")
+    assert page.locator("svg.bars rect").count() == 30
+    assert page.locator("[data-total]").inner_text().endswith("ГБ")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path=SCREENSHOTS / "usage-individual-360.png", full_page=True)
     context.close()
 
 
 def test_an_accountant_sees_the_companys_money_and_documents_on_a_desktop(
     browser, live_url, providers, accountant
 ):
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-GB")
     page = context.new_page()
     base = f"http://{host_of(providers['b'])}:{live_url}"
 
@@ -137,4 +149,15 @@ def test_an_accountant_sees_the_companys_money_and_documents_on_a_desktop(
     assert "INV-202611-2001" in documents
     assert page.locator(".services").count() == 0  # an accountant's page has no services
     page.screenshot(path=SCREENSHOTS / "home-accountant-1280.png", full_page=True)
+
+    page.get_by_role("link", name="Documents").click()
+    page.wait_for_url(base + "/documents/")
+    page.screenshot(path=SCREENSHOTS / "documents-accountant-1280.png", full_page=True)
+    with page.expect_download() as download_info:
+        page.locator(".documents li", has_text="INV-202611-2001").get_by_text(
+            "Download PDF"
+        ).click()
+    download = download_info.value
+    assert download.suggested_filename == "Invoice INV-202611-2001.pdf"
+    assert Path(download.path()).read_bytes().startswith(b"%PDF-")
     context.close()

@@ -1,0 +1,56 @@
+from datetime import date
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cabinet.documents.models import DocumentKind
+
+MAX_USAGE_DAYS = 5 * 366
+
+
+class PeriodForm(forms.Form):
+    """A period filter: both ends optional, in the provider's days."""
+
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput({"type": "date"})
+    )
+    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput({"type": "date"}))
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        since: date | None = data.get("since")
+        until: date | None = data.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The end of the period is before its start."))
+        return data
+
+
+class DocumentFilterForm(PeriodForm):
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All"))] + DocumentKind.choices
+    )
+
+
+class UsageForm(PeriodForm):
+    """Which metric, at what grain, over which period (defaults depend on the grain)."""
+
+    series = forms.ChoiceField(label=_("What"), required=False)
+    grain = forms.ChoiceField(
+        label=_("Group by"),
+        required=False,
+        choices=[("day", _("day")), ("week", _("week")), ("month", _("month"))],
+    )
+
+    def __init__(self, *args, series: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["series"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(item.key, item.label) for item in series]
+        self.series_by_key = {item.key: item for item in series}
+
+    def clean(self) -> dict:
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and (until - since).days > MAX_USAGE_DAYS:
+            self.add_error("since", _("Choose a period of at most five years."))
+        return data
