@@ -1,9 +1,13 @@
-from datetime import date
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cabinet.catalog.models import Plan
 from cabinet.documents.models import DocumentKind
+from cabinet.services.changes import CHANGE_MODES
 
 MAX_USAGE_DAYS = 5 * 366
 
@@ -53,4 +57,39 @@ class UsageForm(PeriodForm):
         since, until = data.get("since"), data.get("until")
         if since and until and (until - since).days > MAX_USAGE_DAYS:
             self.add_error("since", _("Choose a period of at most five years."))
+        return data
+
+
+class PlanChangeForm(forms.Form):
+    plan = forms.ModelChoiceField(
+        label=_("New tariff"), queryset=Plan.objects.none(), widget=forms.RadioSelect
+    )
+    mode = forms.ChoiceField(label=_("When"), widget=forms.RadioSelect)
+    effective_on = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput({"type": "date"})
+    )
+
+    def __init__(self, *args, targets: list[Plan], modes: list[str], zone: ZoneInfo, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+        plan_field = self.fields["plan"]
+        assert isinstance(plan_field, forms.ModelChoiceField)
+        plan_field.queryset = Plan.objects.filter(pk__in=[plan.pk for plan in targets])
+        mode_field = self.fields["mode"]
+        assert isinstance(mode_field, forms.ChoiceField)
+        mode_field.choices = [(mode, CHANGE_MODES[mode]) for mode in modes]
+        if "date" not in modes:
+            del self.fields["effective_on"]
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        data["effective_at"] = None
+        if data.get("mode") == "date":
+            day = data.get("effective_on")
+            if day is None:
+                self.add_error("effective_on", _("Choose the date the new tariff starts."))
+            elif day <= timezone.now().astimezone(self.zone).date():
+                self.add_error("effective_on", _("Choose a date after today."))
+            else:
+                data["effective_at"] = datetime.combine(day, time.min, tzinfo=self.zone)
         return data

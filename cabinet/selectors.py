@@ -16,6 +16,7 @@ from cabinet.accounts.selectors import BalanceView, account_balance
 from cabinet.announcements.models import Announcement
 from cabinet.catalog.models import Plan
 from cabinet.documents.models import Document
+from cabinet.services.changes import ChangeState, plan_change_modes, plan_change_states
 from cabinet.services.models import Subscription, SubscriptionStatus
 from cabinet.sync.connection import NotConfigured, billing_connector
 from cabinet.units import Readable, convert, metric_label, readable
@@ -67,6 +68,8 @@ class HomeOverview:
     announcements: list[Announcement]
     forecast: Forecast | None
     period_start: date
+    changes: dict[str, ChangeState]  # by subscription external id
+    changeable: set[int]  # subscriptions the client may switch to another tariff
 
 
 def period_start(today: date) -> date:
@@ -121,7 +124,30 @@ def home_overview(*, access: AccountAccess, provider: Provider) -> HomeOverview:
         announcements=announcements_for(access=access, subscriptions=subscriptions),
         forecast=forecast,
         period_start=start,
+        changes=plan_change_states(subscriptions) if sees_services else {},
+        changeable=_changeable(subscriptions)
+        if sees_services and Module.SELF_SERVICE in modules
+        else set(),
     )
+
+
+def _changeable(subscriptions: list[Subscription]) -> set[int]:
+    """Services with another tariff open to clients (one query for the catalog side)."""
+    if not subscriptions or not plan_change_modes():
+        return set()
+    open_plans = set(
+        Plan.objects.filter(self_service=True).values_list("service_type", "currency", "pk")
+    )
+    return {
+        subscription.id
+        for subscription in subscriptions
+        if subscription.status in (SubscriptionStatus.ACTIVE, SubscriptionStatus.SUSPENDED)
+        and any(
+            (kind, currency) == (subscription.plan.service_type, subscription.plan.currency)
+            and pk != subscription.plan_id
+            for kind, currency, pk in open_plans
+        )
+    }
 
 
 def notice_views(notices: list[Notice]) -> list[NoticeView]:

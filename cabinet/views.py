@@ -3,26 +3,37 @@ from datetime import timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
+from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cabinet.access import SESSION_ACCOUNT_KEY, ClientRequest, client_page
 from cabinet.accounts.models import Capability
 from cabinet.documents.models import Document
 from cabinet.documents.services import document_file_get
-from cabinet.forms import DocumentFilterForm, PeriodForm, UsageForm
+from cabinet.forms import DocumentFilterForm, PeriodForm, PlanChangeForm, UsageForm
 from cabinet.payments.models import BillingPayment
 from cabinet.selectors import document_list, home_overview, payment_list
+from cabinet.services.changes import (
+    ChangeRefused,
+    plan_change_modes,
+    plan_change_request,
+    plan_change_targets,
+)
+from cabinet.services.models import Subscription
+from cabinet.sync.tasks import outbox_deliver_task
 from cabinet.usage.selectors import DEFAULT_SPAN, UsageChart, usage_chart, usage_series_of
 from connectors.errors import ConnectorError
 from tenants.models import Provider
 from tenants.presets import Module
+from tenants.tasks import provider_task_send
 from tenants.users.access import role_required
 from tenants.users.models import PROVIDER_STAFF_ROLES, Role, User
 
@@ -158,3 +169,39 @@ def _usage_csv(chart: UsageChart, number: str) -> HttpResponse:
     for bucket in chart.buckets:
         writer.writerow([bucket.start.isoformat(), str(bucket.quantity), chart.unit_label])
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@client_page(Capability.SERVICES)
+def plan_change(request: ClientRequest, subscription_id: int) -> HttpResponse:
+    provider = _provider(request)
+    account = request.account_choice.current.account
+    subscription = get_object_or_404(
+        Subscription.objects.select_related("plan"), id=subscription_id, account=account
+    )
+    targets = plan_change_targets(subscription)
+    modes = plan_change_modes()
+    if Module.SELF_SERVICE not in provider.modules or not targets or not modes:
+        return render(request, "errors/not_found.html", status=404)
+    posted = request.method == "POST"
+    form = PlanChangeForm(
+        request.POST if posted else None, targets=targets, modes=modes, zone=_zone(request)
+    )
+    context = {"form": form, "subscription": subscription, "choice": request.account_choice}
+    if not posted or not form.is_valid():
+        return render(request, "cabinet/plan_change.html", context, status=400 if posted else 200)
+    if request.POST.get("confirm") != "1":
+        return render(request, "cabinet/plan_change_confirm.html", context)
+    try:
+        plan_change_request(
+            subscription=subscription,
+            plan=form.cleaned_data["plan"],
+            mode=form.cleaned_data["mode"],
+            effective_at=form.cleaned_data["effective_at"],
+        )
+    except ChangeRefused as refused:
+        form.add_error(None, str(refused))
+        return render(request, "cabinet/plan_change.html", context, status=400)
+    transaction.on_commit(lambda: provider_task_send(outbox_deliver_task, provider))
+    messages.success(request, _("Your request is on its way to the billing system."))
+    return redirect("home")

@@ -21,6 +21,11 @@ urlpatterns = [
     ),
     path("payments/", cabinet_views.payments, name="cabinet-payments"),
     path("usage/", cabinet_views.usage, name="cabinet-usage"),
+    path(
+        "services/<int:subscription_id>/change",
+        cabinet_views.plan_change,
+        name="cabinet-plan-change",
+    ),
     path("manage/", console_views.manage_home, name="console-manage-home"),
     path("manage/sync/", console_views.manage_sync, name="console-manage-sync"),
     path("manage/imports/", console_views.manage_imports, name="console-manage-imports"),

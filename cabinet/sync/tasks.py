@@ -10,12 +10,19 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
+from cabinet.accounts.models import ClientAccount
 from cabinet.sync.connection import billing_connector
 from cabinet.sync.events import event_process, events_pull
 from cabinet.sync.imports import import_queue, import_run
 from cabinet.sync.models import ExchangeImport, SyncState, SyncStream
 from cabinet.sync.outbox import outbox_deliver_account, outbox_due_accounts
-from cabinet.sync.services import accounts_sync, catalog_sync, reconcile, usage_sync
+from cabinet.sync.services import (
+    account_refresh,
+    accounts_sync,
+    catalog_sync,
+    reconcile,
+    usage_sync,
+)
 from cabinet.usage.services import usage_rematch
 from connectors.errors import ConnectorError
 from connectors.models import BillingConnection
@@ -103,10 +110,18 @@ def outbox_deliver_task(provider_schema: str) -> int:
     if _pull_connection() is None:
         return 0
     connector = billing_connector()
-    return sum(
-        outbox_deliver_account(connector=connector, account_id=account_id)
-        for account_id in outbox_due_accounts()
-    )
+    delivered = 0
+    for account_id in outbox_due_accounts():
+        sent = outbox_deliver_account(connector=connector, account_id=account_id)
+        if sent:
+            # Show the client what billing made of it (a new tariff, a scheduled change).
+            external_id = ClientAccount.objects.get(pk=account_id).external_id
+            try:
+                account_refresh(connector, external_id)
+            except ConnectorError as error:
+                logger.warning("re-reading account %s failed: %s", external_id, error)
+        delivered += sent
+    return delivered
 
 
 @shared_task(base=ProviderTask)

@@ -23,3 +23,8 @@ def money(amount: Decimal | None, currency: str) -> str:
 @register.filter
 def quantity(amount: Decimal) -> str:
     return format_decimal(amount, format="#,##0.##", locale=_locale())
+
+
+@register.filter
+def get_item(mapping: dict, key: str):
+    return mapping.get(key)

@@ -14,6 +14,7 @@ from cabinet.accounts.services import account_access_grant
 from cabinet.announcements.models import Announcement
 from cabinet.documents.models import Document
 from cabinet.usage.models import UsageDaily
+from connectors.models import BillingConnection
 from tenants.users.models import Role
 from tests.cabinet.factories import make_account, make_plan, make_subscription
 from tests.conftest import host_of, make_user
@@ -198,7 +199,8 @@ def test_home_queries_stay_flat_with_a_year_of_data(
     client_a, home_a, django_assert_max_num_queries
 ):
     with schema_context(client_a.provider.schema_name):
-        plans = [make_plan(f"tp:x{n}", name=f"Plan {n}") for n in range(30)]
+        BillingConnection.objects.create(kind="simulator", base_url="http://billing.example/x")
+        plans = [make_plan(f"tp:x{n}", name=f"Plan {n}", self_service=True) for n in range(30)]
         for n, plan in enumerate(plans):
             make_subscription(
                 home_a, plan, f"svc:x{n}", scheduled_plan=plans[0], scheduled_at=timezone.now()
@@ -229,8 +231,8 @@ def test_home_queries_stay_flat_with_a_year_of_data(
     browser = browser_for(client_a)
 
     # Routing (3), session, user, accesses, services, usage, documents, notices, plan names,
-    # announcements, brandbook.
-    with django_assert_max_num_queries(13):
+    # announcements, tariff changes, billing connection, plans open to clients, brandbook.
+    with django_assert_max_num_queries(16):
         assert browser.get("/").status_code == 200
 
 

@@ -13,11 +13,15 @@ from django_tenants.utils import schema_context
 from cabinet.accounts.models import ClientAccount
 from cabinet.accounts.services import account_access_grant
 from cabinet.catalog.models import Plan
+from cabinet.sync.models import OutboxMessage, SyncState
 from cabinet.usage.models import UsageDaily
+from connectors.models import BillingConnection
 from tenants.users.models import Role, User
+from tests.cabinet.conftest import full_sync
 from tests.cabinet.factories import make_account, make_plan, make_subscription
 from tests.cabinet.test_home import make_document
 from tests.conftest import PASSWORD, host_of, make_user
+from tests.sandboxes.conftest import billing, simulator  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 
@@ -99,6 +103,35 @@ def accountant(committed_db, providers):
     connections.close_all()
 
 
+@pytest.fixture
+def subscriber_on_billing(committed_db, providers, billing, settings, eager):  # noqa: F811
+    """A client of Альфа-Связь whose account lives in a billing simulator instance."""
+    settings.CONNECTOR_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    provider = providers["a"]
+    tenant = billing.tenant()
+    persona = make_user(provider, Role.CLIENT, "switcher@alpha.test")
+    with schema_context(provider.schema_name):
+        BillingConnection.objects.create(
+            kind="simulator",
+            base_url=f"{billing.base}/{tenant.name}",
+            credentials={"token": tenant.token, "event_secret": tenant.secret},
+        )
+    full_sync(provider.schema_name)
+    with schema_context(provider.schema_name):
+        Plan.objects.update(self_service=True)
+        account = ClientAccount.objects.get(external_id="acc:1")
+        account_access_grant(user=persona.user, account=account, role="owner")
+    yield persona
+    with schema_context(provider.schema_name):
+        OutboxMessage.objects.all().delete()
+        ClientAccount.objects.all().delete()
+        Plan.objects.all().delete()
+        BillingConnection.objects.all().delete()
+        SyncState.objects.all().delete()
+        User.objects.filter(pk=persona.user.pk).delete()
+    connections.close_all()
+
+
 def log_in(page, base: str, email: str, labels: tuple[str, str, str]) -> None:
     email_label, password_label, button = labels
     page.goto(base + "/login")
@@ -160,4 +193,32 @@ def test_an_accountant_sees_the_companys_money_and_documents_on_a_desktop(
     download = download_info.value
     assert download.suggested_filename == "Invoice INV-202611-2001.pdf"
     assert Path(download.path()).read_bytes().startswith(b"%PDF-")
+    context.close()
+
+
+def test_an_individual_switches_tariff_on_a_phone(
+    browser, live_url, providers, subscriber_on_billing
+):
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, device_scale_factor=2, locale="ru-RU"
+    )
+    page = context.new_page()
+    base = f"http://{host_of(providers['a'])}:{live_url}"
+    log_in(page, base, "switcher@alpha.test", ("Эл. почта", "Пароль", "Войти"))
+    assert "Домашний 100" in page.locator(".services").inner_text()
+
+    page.get_by_role("link", name="Сменить тариф").click()
+    page.get_by_label("Домашний 500").check()
+    page.get_by_label("сразу").check()
+    page.get_by_role("button", name="Продолжить").click()
+    confirm = page.locator(".confirm").inner_text()
+    assert "Домашний 500" in confirm
+    assert "900,00" in confirm
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path=SCREENSHOTS / "plan-change-confirm-360.png", full_page=True)
+    page.get_by_role("button", name="Подтвердите смену").click()
+    page.wait_for_url(base + "/")
+
+    assert "Ваша заявка отправлена в биллинг." in page.locator(".flash").inner_text()
+    assert "Домашний 500" in page.locator(".services").inner_text()
     context.close()
