@@ -28,6 +28,17 @@ urlpatterns = [
     ),
     path("manage/", console_views.manage_home, name="console-manage-home"),
     path("manage/sync/", console_views.manage_sync, name="console-manage-sync"),
+    path("manage/clients/", console_views.manage_clients, name="console-manage-clients"),
+    path(
+        "manage/clients/<int:account_id>/invite",
+        console_views.manage_client_invite,
+        name="console-manage-client-invite",
+    ),
+    path(
+        "manage/clients/invite-all",
+        console_views.manage_clients_invite_all,
+        name="console-manage-clients-invite-all",
+    ),
     path("manage/imports/", console_views.manage_imports, name="console-manage-imports"),
     path(
         "manage/imports/<uuid:import_id>/",

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cabinet.accounts.models import AccessRole
 from cabinet.sync.imports import check_total_size
 
 FORMATS = [
@@ -40,3 +41,13 @@ class ExchangeFileForm(forms.Form):
         files = self.cleaned_data["uploads"]
         check_total_size(files)
         return files
+
+
+class ClientInviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
+    role = forms.ChoiceField(label=_("Role"), choices=AccessRole.choices, initial=AccessRole.OWNER)
+    full_name = forms.CharField(label=_("Name"), max_length=150, required=False)
+
+
+class ClientSearchForm(forms.Form):
+    q = forms.CharField(label=_("Contract number or name"), max_length=100, required=False)

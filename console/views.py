@@ -1,19 +1,36 @@
 from typing import cast
 from uuid import UUID
 
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from cabinet.accounts.invitations import (
+    InviteRefused,
+    accounts_with_users,
+    client_invite,
+    invitation_send,
+)
+from cabinet.accounts.models import AccountAccess, ClientAccount
+from cabinet.accounts.tasks import client_invite_all_task
 from cabinet.sync.models import ExchangeImport
 from cabinet.sync.selectors import import_list_recent, sync_status
 from cabinet.sync.tasks import exchange_import_start
 from connectors.billing.files import ImportRejected
-from console.forms import ExchangeFileForm
+from console.forms import ClientInviteForm, ClientSearchForm, ExchangeFileForm
 from tenants.models import Provider
 from tenants.selectors import provider_list_for
+from tenants.tasks import provider_task_send
 from tenants.users.access import role_required
 from tenants.users.models import PLATFORM_ROLES, PROVIDER_STAFF_ROLES, User
+
+
+def _provider(request: HttpRequest) -> Provider:
+    return cast(Provider, getattr(request, "provider", None))
 
 
 @require_safe
@@ -37,7 +54,7 @@ def manage_imports(request: HttpRequest) -> HttpResponse:
     if posted and form.is_valid():
         try:
             job = exchange_import_start(
-                provider=cast(Provider, getattr(request, "provider", None)),
+                provider=_provider(request),
                 files=form.cleaned_data["uploads"],
                 requested_format=form.cleaned_data["format"],
                 user=request.user,
@@ -63,3 +80,63 @@ def manage_import(request: HttpRequest, import_id: UUID) -> HttpResponse:
 def platform_home(request: HttpRequest) -> HttpResponse:
     providers = provider_list_for(user=cast(User, request.user))
     return render(request, "console/platform_home.html", {"providers": providers})
+
+
+@require_safe
+@role_required(*PROVIDER_STAFF_ROLES)
+def manage_clients(request: HttpRequest) -> HttpResponse:
+    form = ClientSearchForm(request.GET)
+    accounts = ClientAccount.objects.all()
+    if form.is_valid() and form.cleaned_data["q"]:
+        query = form.cleaned_data["q"].strip()
+        accounts = accounts.filter(Q(number__icontains=query) | Q(holder_name__icontains=query))
+    page = Paginator(accounts, 50).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "reach": accounts_with_users(list(page.object_list)),
+        "without_users": ClientAccount.objects.exclude(
+            id__in=AccountAccess.objects.values("account_id")
+        )
+        .exclude(email="")
+        .count(),
+    }
+    return render(request, "console/manage_clients.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*PROVIDER_STAFF_ROLES)
+def manage_client_invite(request: HttpRequest, account_id: int) -> HttpResponse:
+    account = get_object_or_404(ClientAccount, id=account_id)
+    posted = request.method == "POST"
+    form = ClientInviteForm(request.POST if posted else None, initial={"email": account.email})
+    if posted and form.is_valid():
+        try:
+            user = client_invite(
+                account=account,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                full_name=form.cleaned_data["full_name"],
+            )
+        except InviteRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            invitation_send(user=user, provider=_provider(request), account=account)
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": user.email})
+            return redirect("console-manage-clients")
+    context = {"form": form, "account": account, "reach": accounts_with_users([account])}
+    return render(
+        request, "console/manage_client_invite.html", context, status=400 if form.errors else 200
+    )
+
+
+@require_POST
+@role_required(*PROVIDER_STAFF_ROLES)
+def manage_clients_invite_all(request: HttpRequest) -> HttpResponse:
+    provider = _provider(request)
+    provider_task_send(client_invite_all_task, provider)
+    messages.success(
+        request,
+        _("Invitations are being sent to every account holder with an e-mail; reload in a minute."),
+    )
+    return redirect("console-manage-clients")
