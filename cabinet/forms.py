@@ -2,6 +2,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.contrib.auth import password_validation
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -92,4 +93,40 @@ class PlanChangeForm(forms.Form):
                 self.add_error("effective_on", _("Choose a date after today."))
             else:
                 data["effective_at"] = datetime.combine(day, time.min, tzinfo=self.zone)
+        return data
+
+
+class RegistrationStartForm(forms.Form):
+    number = forms.CharField(label=_("Contract number"), max_length=64)
+
+
+class RegistrationFinishForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the e-mail"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput({"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+    email = forms.EmailField(label=_("E-mail to log in with"))
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput({"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput({"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        elif first:
+            try:
+                password_validation.validate_password(first)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
         return data

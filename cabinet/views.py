@@ -4,6 +4,8 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -13,12 +15,26 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_ratelimit.decorators import ratelimit
 
 from cabinet.access import SESSION_ACCOUNT_KEY, ClientRequest, client_page
-from cabinet.accounts.models import Capability
+from cabinet.accounts.models import Capability, RegistrationCode
+from cabinet.accounts.registration import (
+    RegistrationRefused,
+    masked,
+    registration_finish,
+    registration_start,
+)
 from cabinet.documents.models import Document
 from cabinet.documents.services import document_file_get
-from cabinet.forms import DocumentFilterForm, PeriodForm, PlanChangeForm, UsageForm
+from cabinet.forms import (
+    DocumentFilterForm,
+    PeriodForm,
+    PlanChangeForm,
+    RegistrationFinishForm,
+    RegistrationStartForm,
+    UsageForm,
+)
 from cabinet.payments.models import BillingPayment
 from cabinet.selectors import document_list, home_overview, payment_list
 from cabinet.services.changes import (
@@ -31,11 +47,13 @@ from cabinet.services.models import Subscription
 from cabinet.sync.tasks import outbox_deliver_task
 from cabinet.usage.selectors import DEFAULT_SPAN, UsageChart, usage_chart, usage_series_of
 from connectors.errors import ConnectorError
-from tenants.models import Provider
+from tenants.models import AccessMode, Provider
 from tenants.presets import Module
 from tenants.tasks import provider_task_send
 from tenants.users.access import role_required
+from tenants.users.lockout import client_address
 from tenants.users.models import PROVIDER_STAFF_ROLES, Role, User
+from tenants.users.views import PASSWORD_BACKEND
 
 PAGE_SIZE = 50
 
@@ -205,3 +223,67 @@ def plan_change(request: ClientRequest, subscription_id: int) -> HttpResponse:
     transaction.on_commit(lambda: provider_task_send(outbox_deliver_task, provider))
     messages.success(request, _("Your request is on its way to the billing system."))
     return redirect("home")
+
+
+REGISTRATION_SESSION_KEY = "cabinet_registration_code"
+
+
+def _self_registration_open(request: HttpRequest) -> bool:
+    return AccessMode.SELF_REGISTRATION in _provider(request).access_modes
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(
+    key=lambda group, request: client_address(request), rate="20/h", method="POST", block=False
+)
+def register(request: HttpRequest) -> HttpResponse:
+    if not _self_registration_open(request) or request.user.is_authenticated:
+        return render(request, "errors/not_found.html", status=404)
+    posted = request.method == "POST"
+    form = RegistrationStartForm(request.POST if posted else None)
+    if posted and getattr(request, "limited", False):
+        form.add_error(None, _("Too many attempts from your address; try again in an hour."))
+    elif posted and form.is_valid():
+        try:
+            code = registration_start(
+                number=form.cleaned_data["number"], provider=_provider(request)
+            )
+        except RegistrationRefused as refused:
+            form.add_error("number", str(refused))
+        else:
+            request.session[REGISTRATION_SESSION_KEY] = code.pk
+            return redirect("cabinet-register-confirm")
+    status = 400 if form.errors else 200
+    return render(request, "cabinet/register.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def register_confirm(request: HttpRequest) -> HttpResponse:
+    code_id = request.session.get(REGISTRATION_SESSION_KEY)
+    if not _self_registration_open(request) or code_id is None:
+        return redirect("cabinet-register")
+    code = RegistrationCode.objects.filter(pk=code_id).first()
+    if code is None:
+        return redirect("cabinet-register")
+    posted = request.method == "POST"
+    form = RegistrationFinishForm(request.POST if posted else None, initial={"email": code.sent_to})
+    if posted and form.is_valid():
+        try:
+            user = registration_finish(
+                code_id=code_id,
+                code=form.cleaned_data["code"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+            )
+        except RegistrationRefused as refused:
+            form.add_error(None, str(refused))
+        except ValidationError as invalid:
+            form.add_error("password1", invalid)
+        else:
+            del request.session[REGISTRATION_SESSION_KEY]
+            login(request, user, backend=PASSWORD_BACKEND)
+            return redirect("home")
+    context = {"form": form, "sent_to": masked(code.sent_to)}
+    return render(
+        request, "cabinet/register_confirm.html", context, status=400 if form.errors else 200
+    )

@@ -13,6 +13,8 @@ from console import views as console_views
 urlpatterns = [
     path("", cabinet_views.home, name="home"),
     path("account/switch", cabinet_views.account_switch, name="cabinet-account-switch"),
+    path("register", cabinet_views.register, name="cabinet-register"),
+    path("register/confirm", cabinet_views.register_confirm, name="cabinet-register-confirm"),
     path("documents/", cabinet_views.documents, name="cabinet-documents"),
     path(
         "documents/<int:document_id>/file",

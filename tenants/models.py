@@ -83,10 +83,24 @@ class Currency(models.TextChoices):
     BYN = "BYN", _("Belarusian rouble")
 
 
+class AccessMode(models.TextChoices):
+    """How clients get their login (the questionnaire's "how access is issued")."""
+
+    INVITATION = "invitation", _("Invitation by the provider's staff")
+    SELF_REGISTRATION = (
+        "self_registration",
+        _("Self-registration with the contract number and a one-time code"),
+    )
+
+
 class ProviderStatus(models.TextChoices):
     ONBOARDING = "onboarding", _("Onboarding")
     ACTIVE = "active", _("Active")
     SUSPENDED = "suspended", _("Suspended")
+
+
+def _default_access_modes() -> list[str]:
+    return [AccessMode.INVITATION]
 
 
 class Provider(TenantMixin):
@@ -117,6 +131,11 @@ class Provider(TenantMixin):
     )
     data_mode = models.CharField(
         _("data mode"), max_length=10, choices=DataMode.choices, default=DataMode.MIRROR
+    )
+    access_modes = ArrayField(
+        models.CharField(max_length=20, choices=AccessMode.choices),
+        default=_default_access_modes,
+        verbose_name=_("how clients get access"),
     )
     brand_mode = models.CharField(
         _("brand mode"), max_length=10, choices=BrandMode.choices, default=BrandMode.SITE

@@ -13,6 +13,7 @@ from tenants.links import provider_url
 from tenants.migration_state import schema_exists
 from tenants.models import (
     RESERVED_SLUGS,
+    AccessMode,
     Domain,
     Provider,
     ProviderStatus,
@@ -54,6 +55,7 @@ def provider_create(
     modules: list[str] | None = None,
     data_mode: str = "mirror",
     brand_mode: str = "site",
+    access_modes: list[str] | None = None,
     status: str = ProviderStatus.ONBOARDING,
 ) -> ProvisionedProvider:
     """Create a provider: its row, primary domain, schema (a copy of the migrated template) and
@@ -76,6 +78,7 @@ def provider_create(
                 "modules": list(modules) if modules is not None else _preset_modules(industry),
                 "data_mode": data_mode,
                 "brand_mode": brand_mode,
+                "access_modes": list(access_modes or [AccessMode.INVITATION]),
                 "language": language,
                 "time_zone": time_zone,
                 "currency": currency,

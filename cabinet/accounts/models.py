@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cabinet.money import amount_field, currency_field
@@ -125,3 +126,22 @@ class AccountAccess(models.Model):
     @property
     def can_services(self) -> bool:
         return self.can(Capability.SERVICES)
+
+
+class RegistrationCode(models.Model):
+    """A one-time code sent to the e-mail billing has for an account: whoever types it back
+    holds that contact, and may register as the account's owner. Only a keyed hash is kept."""
+
+    account = models.ForeignKey(ClientAccount, on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField(max_length=64)
+    sent_to = models.EmailField()
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"code for {self.account_id}"

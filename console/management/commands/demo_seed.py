@@ -140,6 +140,7 @@ class Command(BaseCommand):
             time_zone=entry["time_zone"],
             currency=entry["currency"],
             brand_mode=entry["brand_mode"],
+            access_modes=entry["access_modes"],
             reseller=reseller,
             status=ProviderStatus.ACTIVE,
         ).provider
