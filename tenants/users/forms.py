@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
@@ -32,3 +33,21 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 class InvitationAcceptForm(SetPasswordForm):
     """Choose a password when accepting an invitation."""
+
+
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[("", _("As the site"))] + list(settings.LANGUAGES),
+    )
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Code from the authenticator app"),
+        regex=r"^\d{6}$",
+        error_messages={"invalid": _("Type the six digits the app shows.")},
+        widget=forms.TextInput({"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )

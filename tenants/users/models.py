@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -34,6 +35,8 @@ class User(AbstractBaseUser):
     language = models.CharField(_("language"), max_length=5, blank=True, choices=settings.LANGUAGES)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # Changed by "log out everywhere": every session made before then stops being valid.
+    session_generation = models.CharField(max_length=32, blank=True, default="")
 
     objects = UserManager()
 
@@ -47,6 +50,14 @@ class User(AbstractBaseUser):
     def save(self, *args, **kwargs) -> None:
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        # Django ties sessions to the password hash; the generation ties them to it as well.
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        material = self.password + (
+            f":{self.session_generation}" if self.session_generation else ""
+        )
+        return salted_hmac(key_salt, material, secret=secret, algorithm="sha256").hexdigest()
 
     @property
     def is_provider_staff(self) -> bool:

@@ -1,3 +1,5 @@
+import secrets
+
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
@@ -54,4 +56,17 @@ def invitation_accept(*, invitation: Invitation, password: str) -> User:
     Invitation.objects.filter(user=user, accepted_at__isnull=True).update(
         accepted_at=timezone.now()
     )
+    return user
+
+
+def user_logout_everywhere(*, user: User) -> None:
+    """End every session of `user`, on every device, this one included."""
+    user.session_generation = secrets.token_hex(16)
+    user.save(update_fields=["session_generation"])
+
+
+def user_profile_update(*, user: User, full_name: str, language: str) -> User:
+    user.full_name = full_name.strip()
+    user.language = language
+    user.save(update_fields=["full_name", "language"])
     return user
