@@ -1,6 +1,7 @@
 import logging
 
 from django.db import transaction
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -27,6 +28,9 @@ class BillingEventReceiveApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
+    @extend_schema(
+        exclude=True
+    )  # part of the billing contract (docs/billing-contract.openapi.yaml)
     def post(self, request: Request) -> Response:
         provider = getattr(request._request, "provider", None)
         if provider is None:

@@ -4,6 +4,7 @@ from uuid import UUID
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -77,6 +78,10 @@ class ExchangeFileImportApi(APIView):
 
     permission_classes = [IsProviderStaff]
 
+    @extend_schema(
+        request={"multipart/form-data": ExchangeFileInputSerializer},
+        responses={202: ExchangeImportOutputSerializer},
+    )
     def post(self, request: Request) -> Response:
         serializer = ExchangeFileInputSerializer(
             data={"files": request.FILES.getlist("files"), "format": request.data.get("format", "")}
@@ -100,6 +105,7 @@ class ExchangeImportGetApi(APIView):
 
     permission_classes = [IsProviderStaff]
 
+    @extend_schema(responses=ExchangeImportOutputSerializer)
     def get(self, request: Request, import_id: UUID) -> Response:
         job = get_object_or_404(ExchangeImport, id=import_id)
         return Response(ExchangeImportOutputSerializer(job).data)

@@ -1,9 +1,12 @@
 """URLs of a provider's domain: the client cabinet, /manage/ for the provider's staff, the API."""
 
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
 
+from api import client as client_api
 from api.billing_events import BillingEventReceiveApi
 from api.imports import ExchangeFileImportApi, ExchangeImportGetApi
+from api.tokens import TokenCreateApi, TokenDeleteApi
 from api.v1 import CurrentUserGetApi
 from branding import views as branding_views
 from cabinet import views as cabinet_views
@@ -50,6 +53,45 @@ urlpatterns = [
     path("theme-<str:version>.css", branding_views.theme_css, name="branding-theme-css"),
     path("brand/logo", branding_views.logo, name="branding-logo"),
     path("api/v1/me", CurrentUserGetApi.as_view(), name="api-me-get"),
+    path("api/v1/openapi.yaml", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/tokens", TokenCreateApi.as_view(), name="api-tokens-create"),
+    path("api/v1/tokens/current", TokenDeleteApi.as_view(), name="api-tokens-delete"),
+    path("api/v1/accounts", client_api.AccountListApi.as_view(), name="api-accounts-list"),
+    path(
+        "api/v1/accounts/<int:account_id>",
+        client_api.AccountGetApi.as_view(),
+        name="api-accounts-get",
+    ),
+    path(
+        "api/v1/accounts/<int:account_id>/services",
+        client_api.ServiceListApi.as_view(),
+        name="api-services-list",
+    ),
+    path(
+        "api/v1/accounts/<int:account_id>/services/<int:subscription_id>/plan-change",
+        client_api.PlanChangeApi.as_view(),
+        name="api-plan-change-create",
+    ),
+    path(
+        "api/v1/accounts/<int:account_id>/usage",
+        client_api.UsageGetApi.as_view(),
+        name="api-usage-get",
+    ),
+    path(
+        "api/v1/accounts/<int:account_id>/documents",
+        client_api.DocumentListApi.as_view(),
+        name="api-documents-list",
+    ),
+    path(
+        "api/v1/accounts/<int:account_id>/documents/<int:document_id>/file",
+        client_api.DocumentFileApi.as_view(),
+        name="api-documents-file",
+    ),
+    path(
+        "api/v1/accounts/<int:account_id>/payments",
+        client_api.PaymentListApi.as_view(),
+        name="api-payments-list",
+    ),
     path("api/v1/imports", ExchangeFileImportApi.as_view(), name="api-imports-create"),
     path("api/v1/imports/<uuid:import_id>", ExchangeImportGetApi.as_view(), name="api-imports-get"),
     path(

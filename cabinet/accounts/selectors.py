@@ -64,3 +64,16 @@ def account_choice(*, user: Any, selected_id: Any = None) -> AccountChoice | Non
         return None
     current = next((a for a in accesses if a.account_id == selected_id), accesses[0])
     return AccountChoice(current=current, all=accesses)
+
+
+def account_access_of(*, user: Any, account_id: Any) -> AccountAccess | None:
+    """The user's access to one account, or None when it is not theirs."""
+    try:
+        account_id = int(account_id)
+    except (TypeError, ValueError):
+        return None
+    return (
+        AccountAccess.objects.select_related("account")
+        .filter(user=user, account_id=account_id)
+        .first()
+    )

@@ -52,6 +52,7 @@ SHARED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "drf_spectacular",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -239,8 +240,23 @@ CELERY_BEAT_SCHEDULE_FILENAME = env.str(
 )
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "tenants.users.api_auth.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Kabinet API",
+    "DESCRIPTION": (
+        "The client cabinet's functions for a provider's mobile app and integrations, on the "
+        "provider's own domain. Authenticate with `Authorization: Bearer <token>` (POST "
+        "/api/v1/tokens) or the portal's session."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 LOGGING = {

@@ -99,3 +99,24 @@ class Invitation(models.Model):
     @staticmethod
     def default_expiry() -> datetime:
         return timezone.now() + timedelta(days=settings.INVITATION_TIMEOUT_DAYS)
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its hash is kept, and the row lives in the schema it
+    was issued in, so a token works on its own provider's domain and nowhere else."""
+
+    PREFIX = "kb_"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True)
+    hint = models.CharField(max_length=12)  # the first characters, to tell tokens apart
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"
+
+    @classmethod
+    def new_token(cls) -> str:
+        return cls.PREFIX + secrets.token_urlsafe(32)

@@ -60,9 +60,10 @@ def invitation_accept(*, invitation: Invitation, password: str) -> User:
 
 
 def user_logout_everywhere(*, user: User) -> None:
-    """End every session of `user`, on every device, this one included."""
+    """End every session and API token of `user`, on every device, this one included."""
     user.session_generation = secrets.token_hex(16)
     user.save(update_fields=["session_generation"])
+    user.api_tokens.all().delete()
 
 
 def user_profile_update(*, user: User, full_name: str, language: str) -> User:

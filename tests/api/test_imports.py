@@ -75,4 +75,4 @@ def test_bad_fields_answer_400_with_field_errors(admin_a):
 
 def test_clients_and_strangers_cannot_import(client_a, browser_a):
     assert post(staff_browser(client_a), MASTER).status_code == 403
-    assert post(browser_a, MASTER).status_code == 403
+    assert post(browser_a, MASTER).status_code == 401  # not logged in: say how to authenticate
