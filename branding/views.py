@@ -1,8 +1,9 @@
 import logging
 import mimetypes
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from branding.colors import readable_text_on
@@ -48,4 +49,37 @@ def logo(request: HttpRequest) -> FileResponse:
     response = FileResponse(stream, content_type=content_type)
     response["Cache-Control"] = "public, max-age=300"
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
+@require_GET
+def manifest(request: HttpRequest) -> JsonResponse:
+    """The web app manifest of this provider's portal: installed on a phone's home screen, the
+    cabinet carries the provider's name and colours."""
+    provider = getattr(request, "provider", None)
+    brandbook = brandbook_get()
+    name = provider.name if provider else "Kabinet"
+    icons = []
+    if brandbook.logo:
+        content_type = mimetypes.guess_type(brandbook.logo.name)[0] or "image/png"
+        icons.append(
+            {
+                "src": f"{reverse('branding-logo')}?v={brandbook.version}",
+                "type": content_type,
+                "sizes": "any",
+            }
+        )
+    body = {
+        "name": name,
+        "short_name": name[:12],
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "lang": provider.language if provider else "en",
+        "theme_color": brandbook.primary_color,
+        "background_color": brandbook.background_color,
+        "icons": icons,
+    }
+    response = JsonResponse(body, content_type="application/manifest+json")
+    response["Cache-Control"] = "public, max-age=300"
     return response

@@ -35,6 +35,21 @@ urlpatterns = [
     path("manage/sync/", console_views.manage_sync, name="console-manage-sync"),
     path("manage/clients/", console_views.manage_clients, name="console-manage-clients"),
     path(
+        "manage/announcements/",
+        console_views.manage_announcements,
+        name="console-manage-announcements",
+    ),
+    path(
+        "manage/announcements/new",
+        console_views.manage_announcement_edit,
+        name="console-manage-announcement-new",
+    ),
+    path(
+        "manage/announcements/<int:announcement_id>",
+        console_views.manage_announcement_edit,
+        name="console-manage-announcement-edit",
+    ),
+    path(
         "manage/clients/<int:account_id>/invite",
         console_views.manage_client_invite,
         name="console-manage-client-invite",
@@ -52,6 +67,7 @@ urlpatterns = [
     ),
     path("theme-<str:version>.css", branding_views.theme_css, name="branding-theme-css"),
     path("brand/logo", branding_views.logo, name="branding-logo"),
+    path("manifest.webmanifest", branding_views.manifest, name="branding-manifest"),
     path("api/v1/me", CurrentUserGetApi.as_view(), name="api-me-get"),
     path("api/v1/openapi.yaml", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/tokens", TokenCreateApi.as_view(), name="api-tokens-create"),

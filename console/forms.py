@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cabinet.accounts.models import AccessRole
+from cabinet.announcements.models import Announcement
 from cabinet.sync.imports import check_total_size
 
 FORMATS = [
@@ -51,3 +52,31 @@ class ClientInviteForm(forms.Form):
 
 class ClientSearchForm(forms.Form):
     q = forms.CharField(label=_("Contract number or name"), max_length=100, required=False)
+
+
+class AnnouncementForm(forms.ModelForm):
+    """Times are the provider's local time (the request runs in its time zone)."""
+
+    class Meta:
+        model = Announcement
+        fields = [
+            "kind",
+            "title",
+            "body",
+            "starts_at",
+            "ends_at",
+            "audience_holder_kind",
+            "audience_plan",
+        ]
+        widgets = {
+            "starts_at": forms.DateTimeInput({"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "ends_at": forms.DateTimeInput({"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "body": forms.Textarea({"rows": 4}),
+        }
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The end must come after the start."))
+        return data

@@ -17,11 +17,12 @@ from cabinet.accounts.invitations import (
 )
 from cabinet.accounts.models import AccountAccess, ClientAccount
 from cabinet.accounts.tasks import client_invite_all_task
+from cabinet.announcements.models import Announcement
 from cabinet.sync.models import ExchangeImport
 from cabinet.sync.selectors import import_list_recent, sync_status
 from cabinet.sync.tasks import exchange_import_start
 from connectors.billing.files import ImportRejected
-from console.forms import ClientInviteForm, ClientSearchForm, ExchangeFileForm
+from console.forms import AnnouncementForm, ClientInviteForm, ClientSearchForm, ExchangeFileForm
 from tenants.models import Provider
 from tenants.selectors import provider_list_for
 from tenants.tasks import provider_task_send
@@ -140,3 +141,38 @@ def manage_clients_invite_all(request: HttpRequest) -> HttpResponse:
         _("Invitations are being sent to every account holder with an e-mail; reload in a minute."),
     )
     return redirect("console-manage-clients")
+
+
+@require_safe
+@role_required(*PROVIDER_STAFF_ROLES)
+def manage_announcements(request: HttpRequest) -> HttpResponse:
+    announcements = Announcement.objects.select_related("audience_plan")[:100]
+    return render(request, "console/manage_announcements.html", {"announcements": announcements})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*PROVIDER_STAFF_ROLES)
+def manage_announcement_edit(
+    request: HttpRequest, announcement_id: int | None = None
+) -> HttpResponse:
+    instance = get_object_or_404(Announcement, id=announcement_id) if announcement_id else None
+    posted = request.method == "POST"
+    if posted and request.POST.get("delete") and instance is not None:
+        instance.delete()
+        messages.success(request, _("The announcement is removed."))
+        return redirect("console-manage-announcements")
+    form = AnnouncementForm(request.POST if posted else None, instance=instance)
+    if posted and form.is_valid():
+        announcement = form.save(commit=False)
+        if instance is None:
+            announcement.created_by = request.user
+        announcement.save()
+        messages.success(request, _("The announcement is saved."))
+        return redirect("console-manage-announcements")
+    context = {"form": form, "announcement": instance}
+    return render(
+        request,
+        "console/manage_announcement_edit.html",
+        context,
+        status=400 if form.errors else 200,
+    )

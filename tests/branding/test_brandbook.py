@@ -47,3 +47,19 @@ def test_a_logo_file_gone_from_disk_is_a_404_not_a_500(db, provider_a):
         logo.storage.delete(logo.name)
 
     assert Client(HTTP_HOST=host_of(provider_a)).get("/brand/logo").status_code == 404
+
+
+def test_each_portal_has_its_own_web_app_manifest(db, provider_a, provider_b):
+    with schema_context(provider_a.schema_name):
+        brandbook_update(primary_color="#c8102e", logo_name="logo.svg", logo_content=b"<svg/>")
+
+    alpha = Client(HTTP_HOST=host_of(provider_a)).get("/manifest.webmanifest")
+    bravo = Client(HTTP_HOST=host_of(provider_b)).get("/manifest.webmanifest")
+
+    assert alpha["Content-Type"] == "application/manifest+json"
+    assert (alpha.json()["name"], alpha.json()["theme_color"]) == ("Альфа-Связь", "#c8102e")
+    assert alpha.json()["icons"][0]["src"].startswith("/brand/logo?v=")
+    assert bravo.json()["name"] == "Bravo Hosting"
+    assert bravo.json()["icons"] == []
+    page = Client(HTTP_HOST=host_of(provider_a)).get("/login").content.decode()
+    assert '<link rel="manifest" href="/manifest.webmanifest">' in page
