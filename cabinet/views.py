@@ -1,4 +1,5 @@
 import csv
+import mimetypes
 from datetime import timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -25,6 +26,8 @@ from cabinet.accounts.registration import (
     registration_finish,
     registration_start,
 )
+from cabinet.catalog.models import PlanShowcase
+from cabinet.catalog.selectors import catalog_for
 from cabinet.documents.models import Document
 from cabinet.documents.services import document_file_get
 from cabinet.forms import (
@@ -287,3 +290,36 @@ def register_confirm(request: HttpRequest) -> HttpResponse:
     return render(
         request, "cabinet/register_confirm.html", context, status=400 if form.errors else 200
     )
+
+
+@require_safe
+@client_page()
+def catalog(request: ClientRequest) -> HttpResponse:
+    provider = _provider(request)
+    if Module.CATALOG not in provider.modules:
+        return render(request, "errors/not_found.html", status=404)
+    access = request.account_choice.current
+    self_service = (
+        Module.SELF_SERVICE in provider.modules
+        and access.can_services
+        and bool(plan_change_modes())
+    )
+    items = catalog_for(account=access.account, self_service=self_service)
+    context = {"items": items, "choice": request.account_choice}
+    return render(request, "cabinet/catalog.html", context)
+
+
+@require_safe
+@role_required(Role.CLIENT, *PROVIDER_STAFF_ROLES)
+def plan_picture(request: HttpRequest, plan_id: int) -> HttpResponseBase:
+    """A plan's picture, for clients of this provider (and its staff, who also see hidden ones)."""
+    showcases = PlanShowcase.objects.all()
+    if not cast(User, request.user).is_provider_staff:
+        showcases = showcases.filter(hidden=False)
+    showcase = get_object_or_404(showcases, plan_id=plan_id)
+    if not showcase.picture:
+        return render(request, "errors/not_found.html", status=404)
+    content_type = mimetypes.guess_type(showcase.picture.name)[0] or "application/octet-stream"
+    response = FileResponse(showcase.picture.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "private, max-age=300"
+    return response

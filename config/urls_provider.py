@@ -26,6 +26,8 @@ urlpatterns = [
     ),
     path("payments/", cabinet_views.payments, name="cabinet-payments"),
     path("usage/", cabinet_views.usage, name="cabinet-usage"),
+    path("catalog/", cabinet_views.catalog, name="cabinet-catalog"),
+    path("catalog/<int:plan_id>/picture", cabinet_views.plan_picture, name="cabinet-plan-picture"),
     path(
         "services/<int:subscription_id>/change",
         cabinet_views.plan_change,
@@ -34,6 +36,8 @@ urlpatterns = [
     path("manage/", console_views.manage_home, name="console-manage-home"),
     path("manage/sync/", console_views.manage_sync, name="console-manage-sync"),
     path("manage/clients/", console_views.manage_clients, name="console-manage-clients"),
+    path("manage/catalog/", console_views.manage_catalog, name="console-manage-catalog"),
+    path("manage/catalog/<int:plan_id>", console_views.manage_plan, name="console-manage-plan"),
     path(
         "manage/announcements/",
         console_views.manage_announcements,

@@ -80,3 +80,18 @@ class AnnouncementForm(forms.ModelForm):
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("The end must come after the start."))
         return data
+
+
+class PlanShowcaseForm(forms.Form):
+    description = forms.CharField(
+        label=_("Description for clients"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea({"rows": 5}),
+    )
+    picture = forms.FileField(
+        label=_("Picture"), required=False, help_text=_("PNG, JPEG or WebP, up to 2 MB.")
+    )
+    remove_picture = forms.BooleanField(label=_("Remove the picture"), required=False)
+    position = forms.IntegerField(label=_("Position"), min_value=0, max_value=32767, initial=100)
+    hidden = forms.BooleanField(label=_("Hide from the catalog"), required=False)

@@ -2,6 +2,7 @@ from typing import cast
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -18,11 +19,19 @@ from cabinet.accounts.invitations import (
 from cabinet.accounts.models import AccountAccess, ClientAccount
 from cabinet.accounts.tasks import client_invite_all_task
 from cabinet.announcements.models import Announcement
+from cabinet.catalog.models import Plan
+from cabinet.catalog.services import MAX_PICTURE_BYTES, plan_showcase_update
 from cabinet.sync.models import ExchangeImport
 from cabinet.sync.selectors import import_list_recent, sync_status
 from cabinet.sync.tasks import exchange_import_start
 from connectors.billing.files import ImportRejected
-from console.forms import AnnouncementForm, ClientInviteForm, ClientSearchForm, ExchangeFileForm
+from console.forms import (
+    AnnouncementForm,
+    ClientInviteForm,
+    ClientSearchForm,
+    ExchangeFileForm,
+    PlanShowcaseForm,
+)
 from tenants.models import Provider
 from tenants.selectors import provider_list_for
 from tenants.tasks import provider_task_send
@@ -176,3 +185,45 @@ def manage_announcement_edit(
         context,
         status=400 if form.errors else 200,
     )
+
+
+@require_safe
+@role_required(*PROVIDER_STAFF_ROLES)
+def manage_catalog(request: HttpRequest) -> HttpResponse:
+    plans = Plan.objects.select_related("showcase").order_by("service_type", "name")
+    return render(request, "console/manage_catalog.html", {"plans": plans})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*PROVIDER_STAFF_ROLES)
+def manage_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = get_object_or_404(Plan.objects.select_related("showcase"), id=plan_id)
+    showcase = getattr(plan, "showcase", None)
+    initial = {
+        "description": showcase.description if showcase else "",
+        "position": showcase.position if showcase else 100,
+        "hidden": showcase.hidden if showcase else False,
+    }
+    posted = request.method == "POST"
+    form = PlanShowcaseForm(
+        request.POST if posted else None, request.FILES or None, initial=initial
+    )
+    if posted and form.is_valid():
+        upload = form.cleaned_data["picture"]
+        try:
+            plan_showcase_update(
+                plan=plan,
+                description=form.cleaned_data["description"],
+                hidden=form.cleaned_data["hidden"],
+                position=form.cleaned_data["position"],
+                picture=upload.read(MAX_PICTURE_BYTES + 1) if upload else None,
+                remove_picture=form.cleaned_data["remove_picture"],
+            )
+        except ValidationError as invalid:
+            for field, errors in invalid.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("console-manage-catalog")
+    context = {"form": form, "plan": plan, "showcase": showcase}
+    return render(request, "console/manage_plan.html", context, status=400 if form.errors else 200)

@@ -24,3 +24,17 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PlanShowcase(models.Model):
+    """What the catalog shows of a plan beyond what billing knows: the provider's own words and
+    picture, kept in Kabinet (a sync of the plan leaves them alone)."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="showcase")
+    description = models.TextField(_("description"), max_length=4000, blank=True)
+    picture = models.FileField(_("picture"), upload_to="catalog/", blank=True)
+    hidden = models.BooleanField(_("hide from the catalog"), default=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=100)
+
+    def __str__(self) -> str:
+        return f"showcase of {self.plan_id}"

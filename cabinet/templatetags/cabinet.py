@@ -28,3 +28,12 @@ def quantity(amount: Decimal) -> str:
 @register.filter
 def get_item(mapping: dict, key: str):
     return mapping.get(key)
+
+
+@register.filter
+def money_text(amount: str, currency: str) -> str:
+    """Money kept as text (a rate in the synced catalog), in the reader's language."""
+    try:
+        return money(Decimal(amount), currency)
+    except (ArithmeticError, TypeError, ValueError):
+        return "—"
