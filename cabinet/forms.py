@@ -1,4 +1,5 @@
 from datetime import date, datetime, time
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -6,11 +7,14 @@ from django.contrib.auth import password_validation
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cabinet.accounts.models import AlertKind
 from cabinet.catalog.models import Plan
 from cabinet.documents.models import DocumentKind
 from cabinet.services.changes import CHANGE_MODES
+from cabinet.units import convert, unit_label
 
 MAX_USAGE_DAYS = 5 * 366
+ALERT_UNITS = ["MB", "GB", "min", "h", "kWh", "m3", "Gcal", "unit"]
 
 
 class PeriodForm(forms.Form):
@@ -129,4 +133,35 @@ class RegistrationFinishForm(forms.Form):
                 password_validation.validate_password(first)
             except forms.ValidationError as error:
                 self.add_error("password1", error)
+        return data
+
+
+class AlertForm(forms.Form):
+    kind = forms.ChoiceField(label=_("When"), choices=AlertKind.choices, widget=forms.RadioSelect)
+    threshold = forms.DecimalField(
+        label=_("Threshold"), max_digits=16, decimal_places=2, min_value=-(10**12), max_value=10**12
+    )
+    series = forms.ChoiceField(label=_("Usage of"), required=False)
+    unit = forms.ChoiceField(label=_("Unit"), required=False)
+
+    def __init__(self, *args, series: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.series_by_key = {item.key: item for item in series}
+        series_field = self.fields["series"]
+        assert isinstance(series_field, forms.ChoiceField)
+        series_field.choices = [("", "—")] + [(item.key, item.label) for item in series]
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, forms.ChoiceField)
+        unit_field.choices = [("", "—")] + [(unit, unit_label(unit)) for unit in ALERT_UNITS]
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if data.get("kind") == AlertKind.USAGE_ABOVE:
+            chosen = self.series_by_key.get(data.get("series", ""))
+            if chosen is None:
+                self.add_error("series", _("Choose what to watch."))
+            elif data.get("unit") and convert(Decimal(1), chosen.unit, data["unit"]) is None:
+                self.add_error("unit", _("This unit does not measure that."))
+            if data.get("threshold") is not None and data["threshold"] < 0:
+                self.add_error("threshold", _("Usage cannot be negative."))
         return data

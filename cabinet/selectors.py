@@ -11,7 +11,14 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cabinet.accounts.models import NOTICE_PLAN_CHANGED_ELSEWHERE, AccountAccess, Capability, Notice
+from cabinet.accounts.models import (
+    NOTICE_ALERT,
+    NOTICE_PLAN_CHANGED_ELSEWHERE,
+    AccountAccess,
+    AlertKind,
+    Capability,
+    Notice,
+)
 from cabinet.accounts.selectors import BalanceView, account_balance
 from cabinet.announcements.models import Announcement
 from cabinet.catalog.models import Plan
@@ -19,7 +26,8 @@ from cabinet.documents.models import Document
 from cabinet.services.changes import ChangeState, plan_change_modes, plan_change_states
 from cabinet.services.models import Subscription, SubscriptionStatus
 from cabinet.sync.connection import NotConfigured, billing_connector
-from cabinet.units import Readable, convert, metric_label, readable
+from cabinet.templatetags.cabinet import money, quantity
+from cabinet.units import Readable, convert, metric_label, readable, unit_label
 from cabinet.usage.models import UsageDaily
 from connectors.billing.base import BillingConnector
 from tenants.models import DataMode, Provider
@@ -168,7 +176,25 @@ def notice_views(notices: list[Notice]) -> list[NoticeView]:
                 "after": names.get(after, after),
             }
             views.append(NoticeView(notice.created_at, text))
+        elif notice.kind == NOTICE_ALERT:
+            views.append(NoticeView(notice.created_at, _alert_text(notice.data)))
     return views
+
+
+def _alert_text(data: dict) -> str:
+    if data.get("alert") == AlertKind.BALANCE_BELOW:
+        currency = data.get("currency", "")
+        return _("The balance is %(value)s, below the %(threshold)s you set.") % {
+            "value": money(Decimal(data["value"]), currency),
+            "threshold": money(Decimal(data["threshold"]), currency),
+        }
+    metric, direction, _unit = (data.get("series", "") + "::").split(":")[:3]
+    return _("%(what)s this month: %(value)s %(unit)s, above the %(threshold)s you set.") % {
+        "what": metric_label(metric, direction),
+        "value": quantity(Decimal(data["value"])),
+        "unit": unit_label(data.get("unit", "")),
+        "threshold": quantity(Decimal(data["threshold"])),
+    }
 
 
 def announcements_for(

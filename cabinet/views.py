@@ -19,7 +19,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_ratelimit.decorators import ratelimit
 
 from cabinet.access import SESSION_ACCOUNT_KEY, ClientRequest, client_page
-from cabinet.accounts.models import Capability, RegistrationCode
+from cabinet.accounts.alerts import AlertRefused, client_alert_create
+from cabinet.accounts.models import AlertKind, Capability, ClientAlert, RegistrationCode
 from cabinet.accounts.registration import (
     RegistrationRefused,
     masked,
@@ -31,6 +32,7 @@ from cabinet.catalog.selectors import catalog_for
 from cabinet.documents.models import Document
 from cabinet.documents.services import document_file_get
 from cabinet.forms import (
+    AlertForm,
     DocumentFilterForm,
     PeriodForm,
     PlanChangeForm,
@@ -323,3 +325,39 @@ def plan_picture(request: HttpRequest, plan_id: int) -> HttpResponseBase:
     response = FileResponse(showcase.picture.open("rb"), content_type=content_type)
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@client_page()
+def alerts(request: ClientRequest) -> HttpResponse:
+    access = request.account_choice.current
+    posted = request.method == "POST"
+    if posted and request.POST.get("delete"):
+        ClientAlert.objects.filter(
+            pk=request.POST["delete"] if request.POST["delete"].isdigit() else 0,
+            account=access.account,
+            user=access.user,
+        ).delete()
+        return redirect("cabinet-alerts")
+    form = AlertForm(request.POST if posted else None, series=usage_series_of(access.account))
+    if posted and form.is_valid():
+        data = form.cleaned_data
+        if data["kind"] == AlertKind.BALANCE_BELOW and not access.can_money:
+            form.add_error("kind", _("Your role on this account does not see the balance."))
+        else:
+            try:
+                client_alert_create(
+                    access=access,
+                    kind=data["kind"],
+                    threshold=data["threshold"],
+                    series=data["series"],
+                    unit=data["unit"],
+                )
+            except AlertRefused:
+                form.add_error(None, _("Twenty alerts per account is the most."))
+            else:
+                messages.success(request, _("The alert is set."))
+                return redirect("cabinet-alerts")
+    mine = ClientAlert.objects.filter(account=access.account, user=access.user)
+    context = {"form": form, "alerts": mine, "choice": request.account_choice}
+    return render(request, "cabinet/alerts.html", context, status=400 if form.errors else 200)

@@ -27,6 +27,7 @@ urlpatterns = [
     path("payments/", cabinet_views.payments, name="cabinet-payments"),
     path("usage/", cabinet_views.usage, name="cabinet-usage"),
     path("catalog/", cabinet_views.catalog, name="cabinet-catalog"),
+    path("alerts/", cabinet_views.alerts, name="cabinet-alerts"),
     path("catalog/<int:plan_id>/picture", cabinet_views.plan_picture, name="cabinet-plan-picture"),
     path(
         "services/<int:subscription_id>/change",

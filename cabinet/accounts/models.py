@@ -53,6 +53,7 @@ class ClientAccount(models.Model):
 
 # Notice kinds.
 NOTICE_PLAN_CHANGED_ELSEWHERE = "plan_changed_elsewhere"
+NOTICE_ALERT = "alert"
 
 
 class Notice(models.Model):
@@ -145,3 +146,29 @@ class RegistrationCode(models.Model):
 
     def __str__(self) -> str:
         return f"code for {self.account_id}"
+
+
+class AlertKind(models.TextChoices):
+    BALANCE_BELOW = "balance_below", _("Balance falls below")
+    USAGE_ABOVE = "usage_above", _("This month's usage goes above")
+
+
+class ClientAlert(models.Model):
+    """A threshold a client set for itself; crossing it leaves a notice (and, once e-mail
+    notifications exist, an e-mail), at most once a month per alert."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    account = models.ForeignKey(ClientAccount, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(_("when"), max_length=16, choices=AlertKind.choices)
+    threshold = models.DecimalField(_("threshold"), max_digits=24, decimal_places=4)
+    # usage_above: which series (metric:direction:unit) and the unit the threshold is in.
+    series = models.CharField(max_length=64, blank=True)
+    unit = models.CharField(max_length=10, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    fired_for = models.CharField(max_length=7, blank=True)  # YYYY-MM of the last notice
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.threshold} on {self.account_id}"

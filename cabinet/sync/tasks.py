@@ -10,6 +10,7 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
+from cabinet.accounts.alerts import alerts_check
 from cabinet.accounts.models import ClientAccount
 from cabinet.sync.connection import billing_connector
 from cabinet.sync.events import event_process, events_pull
@@ -59,6 +60,7 @@ def billing_sync_task(provider_schema: str, full: bool = False) -> str:
         report = accounts_sync(connector, full=full)
         usage_rematch(time_zone=time_zone)
         stored = usage_sync(connector, time_zone=time_zone)
+        alerts_check(time_zone=time_zone)
         if connection.options.get("pull_events", True):
             events_pull(connector)
     except ConnectorError as error:

@@ -6,6 +6,8 @@ from babel.numbers import format_currency, format_decimal
 from django import template
 from django.utils.translation import get_language, to_locale
 
+from cabinet.units import metric_label
+
 register = template.Library()
 
 
@@ -37,3 +39,10 @@ def money_text(amount: str, currency: str) -> str:
         return money(Decimal(amount), currency)
     except (ArithmeticError, TypeError, ValueError):
         return "—"
+
+
+@register.filter
+def series_label(key: str) -> str:
+    """ "data:in:B" -> "Internet traffic, received"."""
+    metric, direction, _unit = (key + "::").split(":")[:3]
+    return metric_label(metric, direction)
