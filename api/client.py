@@ -5,7 +5,6 @@ reach (another client's, another provider's) and 403 for what the user's role th
 allow. Bad parameters answer 400 with field errors.
 """
 
-from datetime import timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -36,7 +35,7 @@ from cabinet.services.changes import (
 )
 from cabinet.services.models import Subscription, SubscriptionStatus
 from cabinet.sync.tasks import outbox_deliver_task
-from cabinet.usage.selectors import DEFAULT_SPAN, usage_chart, usage_series_of
+from cabinet.usage.selectors import usage_chart, usage_series_of
 from connectors.errors import ConnectorError
 from tenants.models import Provider
 from tenants.presets import Module
@@ -64,6 +63,20 @@ def _access(request: Request, account_id: int, capability: str | None = None) ->
 def _module(request: Request, module: str) -> None:
     if module not in _provider(request).modules:
         raise NotFound("This provider does not offer this.")
+
+
+def _form_data(data: Any) -> dict:
+    """A JSON body as form data: an object whose values are plain strings or numbers."""
+    if not isinstance(data, dict):
+        raise ValidationError({"non_field_errors": ["Send a JSON object."]})
+    wrong = {
+        key: ["Give a string or a number."]
+        for key, value in data.items()
+        if not isinstance(value, str | int | float) or isinstance(value, bool)
+    }
+    if wrong:
+        raise ValidationError(wrong)
+    return {key: str(value) for key, value in data.items()}
 
 
 def _valid(form: Any) -> dict:
@@ -217,7 +230,7 @@ class PlanChangeApi(APIView):
         )
         provider = _provider(request)
         form = PlanChangeForm(
-            request.data,
+            _form_data(request.data),
             targets=plan_change_targets(subscription),
             modes=plan_change_modes(),
             zone=ZoneInfo(provider.time_zone),
@@ -270,17 +283,18 @@ class UsageGetApi(APIView):
         access = _access(request, account_id, Capability.SERVICES)
         _module(request, Module.USAGE)
         series = usage_series_of(access.account)
-        data = _valid(UsageForm(request.query_params, series=series))
+        today = timezone.now().astimezone(ZoneInfo(_provider(request).time_zone)).date()
+        data = _valid(UsageForm(request.query_params, series=series, today=today))
         available = [{"series": item.key, "label": item.label} for item in series]
         if not series:
             return Response({"available": available, "usage": None})
-        grain = data["grain"] or "day"
-        today = timezone.now().astimezone(ZoneInfo(_provider(request).time_zone)).date()
-        until = data["until"] or today
-        since = data["since"] or until - timedelta(days=DEFAULT_SPAN[grain] - 1)
         chosen = next((item for item in series if item.key == data["series"]), series[0])
         chart = usage_chart(
-            account=access.account, series=chosen, grain=grain, since=since, until=until
+            account=access.account,
+            series=chosen,
+            grain=data["grain"],
+            since=data["since"],
+            until=data["until"],
         )
         return Response({"available": available, "usage": UsageSerializer(chart).data})
 

@@ -20,7 +20,7 @@ class TokenCreateInputSerializer(serializers.Serializer):
     username = serializers.CharField(
         help_text="E-mail, or on a provider's domain the contract number"
     )
-    password = serializers.CharField(style={"input_type": "password"})
+    password = serializers.CharField(max_length=4096, style={"input_type": "password"})
     code = serializers.RegexField(r"^\d{6}$", required=False, help_text="Two-factor code, if on")
     name = serializers.CharField(max_length=100, default="API", help_text="e.g. the device")
 

@@ -1,4 +1,4 @@
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -12,8 +12,11 @@ from cabinet.catalog.models import Plan
 from cabinet.documents.models import DocumentKind
 from cabinet.services.changes import CHANGE_MODES
 from cabinet.units import convert, unit_label
+from cabinet.usage.selectors import DEFAULT_SPAN
 
 MAX_USAGE_DAYS = 5 * 366
+# Periods asked for are kept within these days (beyond them date arithmetic overflows).
+EARLIEST_DAY, LATEST_DAY = date(1990, 1, 1), date(2100, 12, 31)
 ALERT_UNITS = ["MB", "GB", "min", "h", "kWh", "m3", "Gcal", "unit"]
 
 
@@ -27,6 +30,11 @@ class PeriodForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean() or {}
+        for field in ("since", "until"):
+            day = data.get(field)
+            if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY:
+                self.add_error(field, _("Choose a date between 1990 and 2100."))
+                data[field] = None
         since: date | None = data.get("since")
         until: date | None = data.get("until")
         if since and until and since > until:
@@ -50,17 +58,26 @@ class UsageForm(PeriodForm):
         choices=[("day", _("day")), ("week", _("week")), ("month", _("month"))],
     )
 
-    def __init__(self, *args, series: list, **kwargs) -> None:
+    def __init__(self, *args, series: list, today: date, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["series"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(item.key, item.label) for item in series]
         self.series_by_key = {item.key: item for item in series}
+        self.today = today
 
     def clean(self) -> dict:
+        """Fills the defaults (the grain's usual span up to today) before checking the span, so
+        that one end alone cannot ask for centuries."""
         data = super().clean()
-        since, until = data.get("since"), data.get("until")
-        if since and until and (until - since).days > MAX_USAGE_DAYS:
+        if self.errors:
+            return data
+        data["grain"] = data.get("grain") or "day"
+        until = data["until"] = data.get("until") or self.today
+        since = data["since"] = data.get("since") or until - timedelta(
+            days=DEFAULT_SPAN[data["grain"]] - 1
+        )
+        if (until - since).days > MAX_USAGE_DAYS:
             self.add_error("since", _("Choose a period of at most five years."))
         return data
 
@@ -95,6 +112,8 @@ class PlanChangeForm(forms.Form):
                 self.add_error("effective_on", _("Choose the date the new tariff starts."))
             elif day <= timezone.now().astimezone(self.zone).date():
                 self.add_error("effective_on", _("Choose a date after today."))
+            elif day > timezone.now().astimezone(self.zone).date() + timedelta(days=2 * 366):
+                self.add_error("effective_on", _("Choose a date within two years."))
             else:
                 data["effective_at"] = datetime.combine(day, time.min, tzinfo=self.zone)
         return data
@@ -111,7 +130,7 @@ class RegistrationFinishForm(forms.Form):
         min_length=6,
         widget=forms.TextInput({"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
-    email = forms.EmailField(label=_("E-mail to log in with"))
+    email = forms.EmailField(label=_("E-mail to log in with"), max_length=254)
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,

@@ -128,7 +128,9 @@ def home_overview(*, access: AccountAccess, provider: Provider) -> HomeOverview:
         documents=list(account.documents.order_by("-issued_at")[:LATEST_DOCUMENTS])
         if sees_money and Module.DOCUMENTS in modules
         else [],
-        notices=notice_views(list(account.notices.filter(read_at__isnull=True)[:LATEST_NOTICES])),
+        notices=notice_views(
+            list(account.notices.filter(read_at__isnull=True)[:LATEST_NOTICES]), access
+        ),
         announcements=announcements_for(access=access, subscriptions=subscriptions),
         forecast=forecast,
         period_start=start,
@@ -158,8 +160,10 @@ def _changeable(subscriptions: list[Subscription]) -> set[int]:
     }
 
 
-def notice_views(notices: list[Notice]) -> list[NoticeView]:
-    """Notices in words; plan names are looked up in one query for all of them."""
+def notice_views(notices: list[Notice], access: AccountAccess) -> list[NoticeView]:
+    """Notices in words, those the user's role may read (tariffs for who sees services, money
+    for who sees money); plan names are looked up in one query for all of them."""
+    notices = [notice for notice in notices if _may_read(notice, access)]
     plan_ids = {
         notice.data.get(key)
         for notice in notices
@@ -179,6 +183,15 @@ def notice_views(notices: list[Notice]) -> list[NoticeView]:
         elif notice.kind == NOTICE_ALERT:
             views.append(NoticeView(notice.created_at, _alert_text(notice.data)))
     return views
+
+
+def _may_read(notice: Notice, access: AccountAccess) -> bool:
+    if notice.kind == NOTICE_PLAN_CHANGED_ELSEWHERE:
+        return access.can_services
+    if notice.kind == NOTICE_ALERT:
+        about_money = notice.data.get("alert") == AlertKind.BALANCE_BELOW
+        return access.can_money if about_money else access.can_services
+    return True
 
 
 def _alert_text(data: dict) -> str:

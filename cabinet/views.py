@@ -1,6 +1,5 @@
 import csv
 import mimetypes
-from datetime import timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -14,6 +13,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
@@ -50,7 +50,7 @@ from cabinet.services.changes import (
 )
 from cabinet.services.models import Subscription
 from cabinet.sync.tasks import outbox_deliver_task
-from cabinet.usage.selectors import DEFAULT_SPAN, UsageChart, usage_chart, usage_series_of
+from cabinet.usage.selectors import UsageChart, usage_chart, usage_series_of
 from connectors.errors import ConnectorError
 from tenants.models import AccessMode, Provider
 from tenants.presets import Module
@@ -164,18 +164,22 @@ def usage(request: ClientRequest) -> HttpResponse:
         return render(request, "errors/not_found.html", status=404)
     account = request.account_choice.current.account
     series = usage_series_of(account)
-    form = UsageForm(request.GET, series=series)
+    today = timezone.now().astimezone(_zone(request)).date()
+    form = UsageForm(request.GET, series=series, today=today)
     context: dict[str, Any] = {"form": form, "choice": request.account_choice, "chart": None}
     if not form.is_valid():
         return render(request, "cabinet/usage.html", context, status=400)
     if not series:
         return render(request, "cabinet/usage.html", context)
-    grain = form.cleaned_data["grain"] or "day"
-    today = timezone.now().astimezone(_zone(request)).date()
-    until = form.cleaned_data["until"] or today
-    since = form.cleaned_data["since"] or until - timedelta(days=DEFAULT_SPAN[grain] - 1)
-    chosen = form.series_by_key.get(form.cleaned_data["series"], series[0])
-    chart = usage_chart(account=account, series=chosen, grain=grain, since=since, until=until)
+    data = form.cleaned_data
+    chosen = form.series_by_key.get(data["series"], series[0])
+    chart = usage_chart(
+        account=account,
+        series=chosen,
+        grain=data["grain"],
+        since=data["since"],
+        until=data["until"],
+    )
     if request.GET.get("export") == "csv":
         return _usage_csv(chart, account.number)
     context["chart"] = chart
@@ -183,9 +187,11 @@ def usage(request: ClientRequest) -> HttpResponse:
 
 
 def _usage_csv(chart: UsageChart, number: str) -> HttpResponse:
+    # Contract numbers may hold any character; the header encodes the name (RFC 6266).
+    safe_number = "".join(char if char.isprintable() else "-" for char in number)
+    name = f"usage-{safe_number}-{chart.series.metric}-{chart.since}-{chart.until}.csv"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"usage-{number}-{chart.series.metric}-{chart.since}-{chart.until}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(True, name) or "attachment"
     response.write("\ufeff")  # spreadsheet programs need the mark to read UTF-8
     writer = csv.writer(response, delimiter=";")
     writer.writerow([_("Period start"), chart.series.label, _("Unit")])

@@ -45,7 +45,7 @@ class ExchangeFileForm(forms.Form):
 
 
 class ClientInviteForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail"))
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
     role = forms.ChoiceField(label=_("Role"), choices=AccessRole.choices, initial=AccessRole.OWNER)
     full_name = forms.CharField(label=_("Name"), max_length=150, required=False)
 

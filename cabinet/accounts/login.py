@@ -49,4 +49,5 @@ def login_identity(request: HttpRequest, credentials: dict | None) -> str | None
     if not username:
         return None
     user = contract_login_user(request, username)
-    return (user.email if user else username).lower()
+    # Lowercasing may lengthen a string; the attempts table keeps 255 characters.
+    return (user.email if user else username).lower()[:255]

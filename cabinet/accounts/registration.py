@@ -86,10 +86,13 @@ def registration_finish(*, code_id: int, code: str, email: str, password: str) -
     )
     if row is None:
         raise RegistrationRefused(_("The code has expired. Ask for a new one."))
-    if row.attempts >= ATTEMPTS_PER_CODE:
+    # Count the try before comparing, in one statement: parallel guesses cannot get past five.
+    counted = RegistrationCode.objects.filter(pk=row.pk, attempts__lt=ATTEMPTS_PER_CODE).update(
+        attempts=F("attempts") + 1
+    )
+    if not counted:
         raise RegistrationRefused(_("The code was typed wrong too many times. Ask for a new one."))
     if not constant_time_compare(row.code_hash, _digest(row.account_id, code.strip())):
-        RegistrationCode.objects.filter(pk=row.pk).update(attempts=F("attempts") + 1)
         raise RegistrationRefused(_("The code is wrong."))
     email = email.strip().lower()
     if User.objects.filter(email=email).exists():

@@ -63,6 +63,8 @@ def plan_change_request(
         raise ChangeRefused(_("This tariff cannot be chosen for this service."))
     if mode == "date" and (effective_at is None or effective_at <= timezone.now()):
         raise ChangeRefused(_("Choose a date in the future."))
+    # One request at a time per service: a double tap must not record the change twice.
+    Subscription.objects.select_for_update().filter(pk=subscription.pk).first()
     waiting = OutboxMessage.objects.filter(
         kind=OutboxKind.CHANGE_PLAN,
         target_id=subscription.external_id,

@@ -3,6 +3,7 @@ into an authenticator app and typing one code back; from then on, logging in ask
 the password. Wrong codes slow down (django-otp's throttling)."""
 
 from typing import Any
+from urllib.parse import quote
 
 import segno
 from django.db import transaction
@@ -22,9 +23,16 @@ def two_factor_setup_device(user: User) -> TOTPDevice:
     return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
 
 
+def two_factor_uri(device: TOTPDevice, issuer: str) -> str:
+    """The otpauth:// URI with the provider as issuer, quoted so that any name keeps the secret
+    where authenticator apps look for it."""
+    params = device.config_url.split("?", 1)[1]
+    label = quote(f"{issuer.replace(':', '')}:{device.user.get_username()}")
+    return f"otpauth://totp/{label}?{params}&issuer={quote(issuer, safe='')}"
+
+
 def two_factor_qr_svg(device: TOTPDevice, issuer: str) -> str:
-    url = device.config_url.replace("otpauth://totp/", f"otpauth://totp/{issuer}:", 1)
-    return segno.make(url, error="m").svg_inline(scale=4)
+    return segno.make(two_factor_uri(device, issuer), error="m").svg_inline(scale=4)
 
 
 @transaction.atomic

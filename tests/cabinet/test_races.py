@@ -1,0 +1,134 @@
+"""Two requests at once: a double-tapped tariff change is recorded once, and parallel guesses at
+a registration code get no more than the five tries one at a time would."""
+
+import contextlib
+import threading
+
+import pytest
+from django.db import connections
+from django.test import Client
+from django_tenants.utils import schema_context
+
+from cabinet.accounts import registration
+from cabinet.accounts.models import ClientAccount, RegistrationCode
+from cabinet.accounts.services import account_access_grant
+from cabinet.catalog.models import Plan
+from cabinet.services import changes
+from cabinet.sync.models import OutboxMessage
+from connectors.models import BillingConnection
+from tenants.users.models import Role, User
+from tests.cabinet.factories import make_account, make_plan, make_subscription
+from tests.conftest import PASSWORD, host_of, make_user
+
+
+@pytest.fixture
+def committed_subscriber(committed_db, providers):
+    provider = providers["a"]
+    persona = make_user(provider, Role.CLIENT, "racer@alpha.test")
+    with schema_context(provider.schema_name):
+        link = BillingConnection.objects.create(
+            kind="simulator", base_url="http://billing.example/r"
+        )
+        account = make_account("acc:race", number="RACE-1")
+        current = make_plan("tp:race-1", self_service=True)
+        target = make_plan("tp:race-2", name="Гонка 500", self_service=True)
+        subscription = make_subscription(account, current, "svc:race")
+        account_access_grant(user=persona.user, account=account, role="owner")
+    yield persona, account, subscription, target
+    with schema_context(provider.schema_name):
+        OutboxMessage.objects.filter(target_id="svc:race").delete()
+        ClientAccount.objects.filter(external_id="acc:race").delete()
+        Plan.objects.filter(external_id__in=["tp:race-1", "tp:race-2"]).delete()
+        BillingConnection.objects.filter(pk=link.pk).delete()
+        User.objects.filter(pk=persona.user.pk).delete()
+    connections.close_all()
+
+
+def test_a_double_tap_records_one_tariff_change(committed_subscriber, monkeypatch):
+    persona, account, subscription, target = committed_subscriber
+    monkeypatch.setattr("api.client.provider_task_send", lambda *args, **kwargs: None)
+    real_enqueue, meeting = changes.outbox_enqueue, threading.Barrier(2)
+
+    def enqueue(**kwargs):
+        # Both requests arrive here together unless the first holds the service locked.
+        with contextlib.suppress(threading.BrokenBarrierError):
+            meeting.wait(timeout=3)
+        return real_enqueue(**kwargs)
+
+    monkeypatch.setattr(changes, "outbox_enqueue", enqueue)
+    token = (
+        Client(HTTP_HOST=host_of(persona.provider))
+        .post(
+            "/api/v1/tokens",
+            {"username": persona.user.email, "password": PASSWORD},
+            content_type="application/json",
+        )
+        .json()["token"]
+    )
+    answers = []
+    path = f"/api/v1/accounts/{account.id}/services/{subscription.id}/plan-change"
+
+    def post():
+        browser = Client(HTTP_HOST=host_of(persona.provider), HTTP_AUTHORIZATION=f"Bearer {token}")
+        body = {"plan": target.id, "mode": "now"}
+        answers.append(browser.post(path, body, content_type="application/json").status_code)
+        connections.close_all()
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    with schema_context(persona.provider.schema_name):
+        recorded = OutboxMessage.objects.filter(target_id="svc:race").count()
+    assert (sorted(answers), recorded) == ([202, 400], 1)
+
+
+@pytest.fixture
+def committed_code(committed_db, providers):
+    provider = providers["a"]
+    with schema_context(provider.schema_name):
+        account = make_account("acc:reg-race", number="RR-1", email="race@example.com")
+        row = registration.registration_start(number="RR-1", provider=provider)
+    yield provider, row
+    with schema_context(provider.schema_name):
+        ClientAccount.objects.filter(pk=account.pk).delete()
+    connections.close_all()
+
+
+def test_parallel_wrong_codes_are_limited_to_five(committed_code, monkeypatch):
+    provider, row = committed_code
+    real, compared, lineup = registration.constant_time_compare, [], threading.Barrier(10)
+
+    def held(left, right):
+        compared.append(1)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            lineup.wait(timeout=3)
+        return real(left, right)
+
+    monkeypatch.setattr(registration, "constant_time_compare", held)
+
+    def guess(number):
+        with (
+            schema_context(provider.schema_name),
+            contextlib.suppress(registration.RegistrationRefused),
+        ):
+            registration.registration_finish(
+                code_id=row.pk,
+                code=f"{number:06d}",
+                email=f"g{number}@example.com",
+                password="fresh-secret-77",
+            )
+        connections.close_all()
+
+    threads = [threading.Thread(target=guess, args=(number,)) for number in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    with schema_context(provider.schema_name):
+        attempts = RegistrationCode.objects.get(pk=row.pk).attempts
+    assert len(compared) <= registration.ATTEMPTS_PER_CODE
+    assert attempts == registration.ATTEMPTS_PER_CODE
