@@ -34,9 +34,10 @@ format: $(STAMP) ## Reformat the code and fix what ruff can
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(STAMP) ## Measure provisioning, migrations, usage ingest and sync (docs/PERFORMANCE.md)
+bench: $(STAMP) ## Measure provisioning, migrations, usage ingest, sync and the home page under load (docs/PERFORMANCE.md)
 	$(BIN)/python -m deploy.local.with_database -- $(BIN)/python -m bench.provisioning
 	$(BIN)/python -m deploy.local.with_database -- $(BIN)/python -m bench.billing
+	$(BIN)/python -m deploy.local.with_database -- $(BIN)/python -m bench.home
 
 messages: $(STAMP) ## Update and compile translations (needs GNU gettext)
 	$(BIN)/python manage.py makemessages --settings=config.settings.test -l ru --ignore=.venv --ignore=.local

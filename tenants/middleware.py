@@ -1,4 +1,5 @@
 import contextlib
+import copy
 import logging
 import re
 from collections.abc import Callable
@@ -12,7 +13,8 @@ from django.utils import timezone, translation
 
 from tenants.db import tenant_connection
 from tenants.hosts import canonical_host
-from tenants.models import Domain, Provider
+from tenants.models import Provider
+from tenants.routing import enter_provider_schema, route_for_host
 
 _PORT = re.compile(r":(\d{1,5})$")
 _FORWARDED_HOST = "HTTP_X_FORWARDED_HOST"
@@ -42,7 +44,6 @@ class ProviderRoutingMiddleware:
 
     def __call__(self, http_request: HttpRequest) -> HttpResponse:
         request = cast(ProviderRequest, http_request)
-        tenant_connection().set_schema_to_public()
         request.provider = None
         header = self._host_header(request)
         raw_host = _as_sent(request.META.get(header, ""), take_last=header == _FORWARDED_HOST)
@@ -54,25 +55,23 @@ class ProviderRoutingMiddleware:
             request.META[header] = host + (f":{port.group(1)}" if port else "")
 
         if host == canonical_host(settings.PLATFORM_DOMAIN):
+            tenant_connection().set_schema_to_public()
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
             set_urlconf(request.urlconf)
             return self.get_response(request)
 
-        domain = (
-            Domain.objects.select_related("tenant")
-            .with_schema_presence()
-            .filter(domain=host)
-            .first()
-        )
-        if domain is None:
+        route = route_for_host(host)
+        if route is None:
             return unknown_host(request)
-        provider = domain.tenant
-        if not provider.is_served or not domain.schema_present:
-            if not domain.schema_present:
+        # Each request gets its own copy: a form bound to it may change fields it does not save.
+        provider = copy.copy(route.provider)
+        if not provider.is_served or not route.schema_present:
+            tenant_connection().set_schema_to_public()
+            if not route.schema_present:
                 logger.error("provider %s has no schema %s", provider.slug, provider.schema_name)
             return unavailable(request, provider)
         request.provider = request.tenant = provider
-        tenant_connection().set_tenant(provider)
+        enter_provider_schema(provider)
         return self.get_response(request)
 
     @staticmethod

@@ -11,6 +11,7 @@ from django.db import connection
 from tenants.migration_state import is_at_head
 from tenants.migration_worker import SchemaOutcome, migrate_schema, setup_worker
 from tenants.models import Provider
+from tenants.routing import routes_forget
 from tenants.template_schema import template_ensure_current
 
 
@@ -72,3 +73,5 @@ def _record_outcomes(outcomes: list[SchemaOutcome]) -> None:
     Provider.objects.filter(schema_name__in=healthy).exclude(migration_error="").update(
         migration_error=""
     )
+    # Web processes see the outcome when their routing answers expire; this one at once.
+    routes_forget()

@@ -11,6 +11,7 @@ from django.test.utils import setup_databases, teardown_databases
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from tenants.models import Provider
+from tenants.routing import routes_forget
 from tenants.services import provider_create
 from tenants.template_schema import template_ensure_current
 from tenants.users.models import Role, User
@@ -84,7 +85,9 @@ def provider_b(db, providers) -> Provider:
 
 @pytest.fixture(autouse=True)
 def _start_in_public_schema(request) -> Iterator[None]:
-    """Every test starts (and ends) in the public schema, as a request or task would."""
+    """Every test starts (and ends) in the public schema, as a request or task would, and with
+    no host remembered from a provider another test changed and rolled back."""
+    routes_forget()
     if "db" in request.fixturenames or "transactional_db" in request.fixturenames:
         connection.set_schema_to_public()
     yield

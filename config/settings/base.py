@@ -40,6 +40,9 @@ DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 # Issue `SET search_path` once per schema switch, not before every query. Safe with the
 # django-tenants release pinned here, which forgets the path on rollback and savepoint rollback.
 TENANT_LIMIT_SET_CALLS = True
+# How long a process remembers which provider a host leads to (tenants.routing). A change made
+# in one process reaches the others within this many seconds; 0 looks the host up every time.
+ROUTING_CACHE_SECONDS = env.float("ROUTING_CACHE_SECONDS", default=5.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SHARED_APPS = [

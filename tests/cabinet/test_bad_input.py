@@ -179,7 +179,8 @@ def test_long_e_mails_are_field_errors(admin_a, provider_a, mailoutbox):
     invite = page_browser(admin_a).post(
         f"/manage/clients/{stranger.id}/invite", {"email": long_email, "role": "owner"}
     )
-    Provider.objects.filter(pk=provider_a.pk).update(access_modes=["self_registration"])
+    provider_a.access_modes = ["self_registration"]
+    provider_a.save()
     browser = Client(HTTP_HOST=host_of(provider_a), raise_request_exception=False)
     browser.post("/register", {"number": "Д-77"})
     code = re.search(r"\b\d{6}\b", mailoutbox[-1].body).group(0)

@@ -1,9 +1,16 @@
+import time
+
 import pytest
-from django.test import Client
+from django.db import connection
+from django.http import HttpResponse
+from django.test import Client, RequestFactory, override_settings
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
-from tenants.models import Domain, ProviderStatus
+from tenants.middleware import ProviderRoutingMiddleware
+from tenants.models import Domain, Provider, ProviderStatus
 from tests.conftest import host_of
+from tests.tenants.test_profile import logged_in
 
 
 @pytest.mark.parametrize(
@@ -189,3 +196,73 @@ def browser_a_schema(browser) -> str:
     from tenants.models import Domain
 
     return Domain.objects.get(domain=browser.defaults["HTTP_HOST"]).tenant.schema_name
+
+
+def _routing_queries(client: Client) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/health").status_code == 200
+    return [query["sql"] for query in queries if "tenants_domain" in query["sql"]]
+
+
+def test_a_host_is_looked_up_once_and_then_remembered(db, provider_a, browser_a):
+    assert len(_routing_queries(browser_a)) == 1
+    assert _routing_queries(browser_a) == []
+
+
+@override_settings(ROUTING_CACHE_SECONDS=0)
+def test_without_the_cache_every_request_looks_the_host_up(db, provider_a, browser_a):
+    assert len(_routing_queries(browser_a)) == 1
+    assert len(_routing_queries(browser_a)) == 1
+
+
+def test_a_remembered_provider_suspended_in_this_process_is_unavailable_at_once(
+    db, provider_a, browser_a
+):
+    assert browser_a.get("/login").status_code == 200
+
+    provider_a.status = ProviderStatus.SUSPENDED
+    provider_a.save()
+
+    assert browser_a.get("/login").status_code == 503
+
+
+@override_settings(ROUTING_CACHE_SECONDS=0.2)
+def test_a_change_made_by_another_process_is_seen_when_the_answer_expires(
+    db, provider_a, browser_a
+):
+    assert browser_a.get("/login").status_code == 200
+    # A queryset update sends no signal, like a change saved by another process.
+    Provider.objects.filter(pk=provider_a.pk).update(status=ProviderStatus.SUSPENDED)
+    assert browser_a.get("/login").status_code == 200
+
+    time.sleep(0.3)
+
+    assert browser_a.get("/login").status_code == 503
+
+
+def test_requests_alternating_between_providers_each_read_their_own_schema(
+    db, provider_a, provider_b, client_a, client_b
+):
+    browsers = [(logged_in(persona), persona) for persona in (client_a, client_b)]
+    for _ in range(3):
+        for browser, persona in browsers:
+            body = browser.get("/profile/").content.decode()
+            assert persona.user.email in body
+            assert persona.provider.name in body
+            other = client_b if persona is client_a else client_a
+            assert other.user.email not in body
+
+
+def test_a_field_changed_on_one_request_does_not_reach_the_next(db, provider_a):
+    seen = []
+
+    def view(request):
+        seen.append(request.provider.name)
+        request.provider.name = "Changed and never saved"
+        return HttpResponse()
+
+    middleware = ProviderRoutingMiddleware(view)
+    for _ in range(2):
+        middleware(RequestFactory().get("/", HTTP_HOST=host_of(provider_a)))
+
+    assert seen == [provider_a.name, provider_a.name]
