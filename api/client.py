@@ -27,11 +27,14 @@ from cabinet.documents.services import document_file_get
 from cabinet.forms import DocumentFilterForm, PeriodForm, PlanChangeForm, UsageForm
 from cabinet.selectors import document_list, payment_list
 from cabinet.services.changes import (
+    SERVICE_ACTIONS,
     ChangeRefused,
     plan_change_modes,
     plan_change_request,
-    plan_change_states,
     plan_change_targets,
+    service_actions_for,
+    service_actions_open,
+    service_change_states,
 )
 from cabinet.services.models import Subscription, SubscriptionStatus
 from cabinet.sync.tasks import outbox_deliver_task
@@ -97,6 +100,11 @@ class MoneySerializer(serializers.Serializer):
     currency = serializers.CharField()
 
 
+class PromisedPaymentSerializer(serializers.Serializer):
+    amount = MoneySerializer()
+    until = serializers.DateTimeField()
+
+
 class AccountSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="account.id")
     number = serializers.CharField(source="account.number")
@@ -112,6 +120,9 @@ class AccountDetailSerializer(AccountSerializer):
     balance_stale = serializers.BooleanField()
     recommended_payment = MoneySerializer(allow_null=True)
     credit_limit = MoneySerializer(allow_null=True)
+    promised_payment = PromisedPaymentSerializer(
+        allow_null=True, help_text="The promised payment running now, if any."
+    )
 
 
 class AccountListApi(APIView):
@@ -145,6 +156,7 @@ class AccountGetApi(APIView):
             "balance_stale": False,
             "recommended_payment": None,
             "credit_limit": None,
+            "promised_payment": None,
         }
         if access.can(Capability.MONEY):
             balance = account_balance(account=account, provider=_provider(request), connector=None)
@@ -154,6 +166,12 @@ class AccountGetApi(APIView):
                 "balance_stale": balance.stale,
                 "recommended_payment": _money(account.recommended_payment, account.currency),
                 "credit_limit": _money(account.credit_limit, account.currency),
+                "promised_payment": {
+                    "amount": _money(account.promised_amount, account.currency),
+                    "until": account.promised_until,
+                }
+                if account.promise_running
+                else None,
             }
         return Response(AccountDetailSerializer(data).data)
 
@@ -169,6 +187,7 @@ class PlanSerializer(serializers.Serializer):
 
 
 class ChangeStateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["change_plan", "suspend", "resume", "end"])
     plan_name = serializers.CharField()
     mode = serializers.CharField()
     status = serializers.CharField()
@@ -183,6 +202,10 @@ class ServiceSerializer(serializers.Serializer):
     scheduled_at = serializers.DateTimeField(allow_null=True)
     change = ChangeStateSerializer(allow_null=True)
     change_to = PlanSerializer(many=True, help_text="Tariffs the client may switch to now.")
+    actions = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(SERVICE_ACTIONS)),
+        help_text="What the client may do to the service now (POST .../actions).",
+    )
 
 
 class ServiceListApi(APIView):
@@ -194,8 +217,10 @@ class ServiceListApi(APIView):
                 "plan", "scheduled_plan"
             )
         )
-        states = plan_change_states(subscriptions)
-        self_service = Module.SELF_SERVICE in _provider(request).modules and plan_change_modes()
+        states = service_change_states(subscriptions)
+        self_service = Module.SELF_SERVICE in _provider(request).modules
+        switching = self_service and plan_change_modes()
+        open_actions = service_actions_open() if self_service else []
         rows = [
             {
                 "id": subscription.id,
@@ -204,7 +229,8 @@ class ServiceListApi(APIView):
                 "scheduled_plan": subscription.scheduled_plan,
                 "scheduled_at": subscription.scheduled_at,
                 "change": states.get(subscription.external_id),
-                "change_to": plan_change_targets(subscription) if self_service else [],
+                "change_to": plan_change_targets(subscription) if switching else [],
+                "actions": service_actions_for(subscription, open_actions),
             }
             for subscription in subscriptions
         ]
@@ -246,7 +272,7 @@ class PlanChangeApi(APIView):
         except ChangeRefused as refused:
             raise ValidationError({"non_field_errors": [str(refused)]}) from None
         transaction.on_commit(lambda: provider_task_send(outbox_deliver_task, provider))
-        state = plan_change_states([subscription])[subscription.external_id]
+        state = service_change_states([subscription])[subscription.external_id]
         return Response(ChangeStateSerializer(state).data, status=status.HTTP_202_ACCEPTED)
 
 

@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -117,6 +118,53 @@ class PlanChangeForm(forms.Form):
             else:
                 data["effective_at"] = datetime.combine(day, time.min, tzinfo=self.zone)
         return data
+
+
+class ServiceActionForm(forms.Form):
+    """A block (optionally until a day), its end, or switching the service off."""
+
+    action = forms.ChoiceField(widget=forms.HiddenInput)
+    until_on = forms.DateField(
+        label=_("Resume on"),
+        required=False,
+        help_text=_("Leave empty to resume it yourself."),
+        widget=forms.DateInput({"type": "date"}),
+    )
+
+    def __init__(self, *args, actions: list[str], zone: ZoneInfo, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+        field = self.fields["action"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(action, action) for action in actions]
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        data["until"] = None
+        day = data.get("until_on")
+        if day is not None and data.get("action") == "suspend":
+            today = timezone.now().astimezone(self.zone).date()
+            if day <= today:
+                self.add_error("until_on", _("Choose a day after today."))
+            elif day > today + timedelta(days=365):
+                self.add_error("until_on", _("Choose a day within a year from today."))
+            else:
+                data["until"] = datetime.combine(day, time.min, tzinfo=self.zone)
+        return data
+
+
+class PromisedPaymentForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Amount"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+    )
+
+    def __init__(self, *args, limit: Decimal | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if limit is not None:
+            field = self.fields["amount"]
+            assert isinstance(field, forms.DecimalField)
+            field.validators.append(MaxValueValidator(limit))
+            field.widget.attrs["max"] = str(limit)
 
 
 class RegistrationStartForm(forms.Form):

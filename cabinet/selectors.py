@@ -15,6 +15,7 @@ from cabinet.accounts.models import (
     NOTICE_ALERT,
     NOTICE_PLAN_CHANGED_ELSEWHERE,
     AccountAccess,
+    AccountStatus,
     AlertKind,
     Capability,
     Notice,
@@ -23,9 +24,17 @@ from cabinet.accounts.selectors import BalanceView, account_balance
 from cabinet.announcements.models import Announcement
 from cabinet.catalog.models import Plan
 from cabinet.documents.models import Document
-from cabinet.services.changes import ChangeState, plan_change_modes, plan_change_states
+from cabinet.services.changes import (
+    ChangeState,
+    change_modes_of,
+    promise_open_of,
+    promised_payment_state,
+    service_change_states,
+    writable_connection,
+)
 from cabinet.services.models import Subscription, SubscriptionStatus
 from cabinet.sync.connection import NotConfigured, billing_connector
+from cabinet.sync.models import OutboxMessage
 from cabinet.templatetags.cabinet import money, quantity
 from cabinet.units import Readable, convert, metric_label, readable, unit_label
 from cabinet.usage.models import UsageDaily
@@ -78,6 +87,8 @@ class HomeOverview:
     period_start: date
     changes: dict[str, ChangeState]  # by subscription external id
     changeable: set[int]  # subscriptions the client may switch to another tariff
+    promise_open: bool  # the client may ask for a promised payment now
+    promise_state: OutboxMessage | None  # one waiting for billing or refused lately
 
 
 def period_start(today: date) -> date:
@@ -108,6 +119,8 @@ def home_overview(*, access: AccountAccess, provider: Provider) -> HomeOverview:
         if Module.USAGE in modules or sees_money
         else []
     )
+    # Self-service changes go to the billing connection; one lookup serves them all.
+    connection = writable_connection() if Module.SELF_SERVICE in modules else None
     balance = None
     forecast = None
     if sees_money:
@@ -134,16 +147,21 @@ def home_overview(*, access: AccountAccess, provider: Provider) -> HomeOverview:
         announcements=announcements_for(access=access, subscriptions=subscriptions),
         forecast=forecast,
         period_start=start,
-        changes=plan_change_states(subscriptions) if sees_services else {},
-        changeable=_changeable(subscriptions)
-        if sees_services and Module.SELF_SERVICE in modules
+        changes=service_change_states(subscriptions) if sees_services else {},
+        changeable=_changeable(subscriptions, change_modes_of(connection))
+        if sees_services
         else set(),
+        promise_open=promise_open_of(connection)
+        and sees_money
+        and not account.promise_running
+        and account.status != AccountStatus.CLOSED,
+        promise_state=promised_payment_state(account) if connection and sees_money else None,
     )
 
 
-def _changeable(subscriptions: list[Subscription]) -> set[int]:
+def _changeable(subscriptions: list[Subscription], modes: list[str]) -> set[int]:
     """Services with another tariff open to clients (one query for the catalog side)."""
-    if not subscriptions or not plan_change_modes():
+    if not subscriptions or not modes:
         return set()
     open_plans = set(
         Plan.objects.filter(self_service=True).values_list("service_type", "currency", "pk")

@@ -44,9 +44,12 @@ from cabinet.payments.models import BillingPayment
 from cabinet.selectors import document_list, home_overview, payment_list
 from cabinet.services.changes import (
     ChangeRefused,
+    change_modes_of,
+    orders_open_of,
     plan_change_modes,
     plan_change_request,
     plan_change_targets,
+    writable_connection,
 )
 from cabinet.services.models import Subscription
 from cabinet.sync.tasks import outbox_deliver_task
@@ -307,12 +310,13 @@ def catalog(request: ClientRequest) -> HttpResponse:
     if Module.CATALOG not in provider.modules:
         return render(request, "errors/not_found.html", status=404)
     access = request.account_choice.current
-    self_service = (
-        Module.SELF_SERVICE in provider.modules
-        and access.can_services
-        and bool(plan_change_modes())
+    self_service = Module.SELF_SERVICE in provider.modules and access.can_services
+    connection = writable_connection() if self_service else None
+    items = catalog_for(
+        account=access.account,
+        switching=bool(change_modes_of(connection)),
+        ordering=orders_open_of(connection),
     )
-    items = catalog_for(account=access.account, self_service=self_service)
     context = {"items": items, "choice": request.account_choice}
     return render(request, "cabinet/catalog.html", context)
 

@@ -4,11 +4,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from api import client as client_api
+from api import service_changes as service_changes_api
 from api.billing_events import BillingEventReceiveApi
 from api.imports import ExchangeFileImportApi, ExchangeImportGetApi
 from api.tokens import TokenCreateApi, TokenDeleteApi
 from api.v1 import CurrentUserGetApi
 from branding import views as branding_views
+from cabinet import service_views
 from cabinet import views as cabinet_views
 from config.health import health
 from console import views as console_views
@@ -34,6 +36,14 @@ urlpatterns = [
         cabinet_views.plan_change,
         name="cabinet-plan-change",
     ),
+    path("services/<int:subscription_id>/", service_views.service_detail, name="cabinet-service"),
+    path(
+        "services/<int:subscription_id>/<str:action>",
+        service_views.service_action,
+        name="cabinet-service-action",
+    ),
+    path("catalog/<int:plan_id>/order", service_views.service_order, name="cabinet-order"),
+    path("promised-payment/", service_views.promised_payment, name="cabinet-promised-payment"),
     path("manage/", console_views.manage_home, name="console-manage-home"),
     path("manage/sync/", console_views.manage_sync, name="console-manage-sync"),
     path("manage/clients/", console_views.manage_clients, name="console-manage-clients"),
@@ -87,6 +97,26 @@ urlpatterns = [
         "api/v1/accounts/<int:account_id>/services",
         client_api.ServiceListApi.as_view(),
         name="api-services-list",
+    ),
+    path(
+        "api/v1/accounts/<int:account_id>/services/<int:subscription_id>/actions",
+        service_changes_api.ServiceActionApi.as_view(),
+        name="api-service-actions-create",
+    ),
+    path(
+        "api/v1/accounts/<int:account_id>/catalog",
+        service_changes_api.CatalogListApi.as_view(),
+        name="api-catalog-list",
+    ),
+    path(
+        "api/v1/accounts/<int:account_id>/orders",
+        service_changes_api.OrderApi.as_view(),
+        name="api-orders-create",
+    ),
+    path(
+        "api/v1/accounts/<int:account_id>/promised-payment",
+        service_changes_api.PromisedPaymentApi.as_view(),
+        name="api-promised-payment-create",
     ),
     path(
         "api/v1/accounts/<int:account_id>/services/<int:subscription_id>/plan-change",

@@ -41,6 +41,9 @@ class ClientAccount(models.Model):
     balance_as_of = models.DateTimeField(_("balance as of"))
     credit_limit = amount_field(_("credit limit"))
     recommended_payment = amount_field(_("recommended payment"), null=True, blank=True)
+    # A promised payment running now: credited by the billing system, taken back at `until`.
+    promised_amount = amount_field(_("promised payment"), null=True, blank=True)
+    promised_until = models.DateTimeField(_("promised payment until"), null=True, blank=True)
     source_updated_at = models.DateTimeField(null=True, blank=True)
     synced_at = models.DateTimeField(auto_now=True)
 
@@ -49,6 +52,14 @@ class ClientAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.holder_name}"
+
+    @property
+    def promise_running(self) -> bool:
+        return (
+            self.promised_amount is not None
+            and self.promised_until is not None
+            and self.promised_until > timezone.now()
+        )
 
 
 # Notice kinds.

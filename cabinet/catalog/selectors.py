@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from cabinet.catalog.models import Plan, PlanShowcase
+from cabinet.services.changes import orderable, orders_waiting
 from cabinet.services.models import SubscriptionStatus
+from cabinet.sync.models import OutboxMessage
 
 
 @dataclass(frozen=True)
@@ -14,15 +16,19 @@ class CatalogItem:
     showcase: PlanShowcase | None
     owned: bool  # the account has a service on this plan
     switchable: bool  # a service of the account may switch to it in the cabinet
+    orderable: bool  # the client may order it in the cabinet
+    order: OutboxMessage | None  # an order of it waiting for billing, or refused lately
 
 
-def catalog_for(*, account: Any, self_service: bool) -> list[CatalogItem]:
-    """Visible plans in the provider's order (two queries, whatever the size of the catalog)."""
+def catalog_for(*, account: Any, switching: bool, ordering: bool) -> list[CatalogItem]:
+    """Visible plans in the provider's order (three queries, whatever the size of the
+    catalog)."""
     services = list(
         account.subscriptions.exclude(status=SubscriptionStatus.ENDED).select_related("plan")
     )
     owned = {service.plan_id for service in services}
     kinds = {(service.plan.service_type, service.plan.currency) for service in services}
+    orders = orders_waiting(account) if ordering else {}
     plans = (
         Plan.objects.select_related("showcase")
         .exclude(showcase__hidden=True)
@@ -33,10 +39,12 @@ def catalog_for(*, account: Any, self_service: bool) -> list[CatalogItem]:
             plan=plan,
             showcase=getattr(plan, "showcase", None),
             owned=plan.pk in owned,
-            switchable=self_service
+            switchable=switching
             and plan.self_service
             and plan.pk not in owned
             and (plan.service_type, plan.currency) in kinds,
+            orderable=ordering and orderable(plan, account, kinds),
+            order=orders.get(plan.external_id),
         )
         for plan in plans
     ]

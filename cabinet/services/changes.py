@@ -1,13 +1,16 @@
-"""Tariff changes a client asks for: recorded in the outbox, delivered to billing by a worker,
-shown as waiting until billing confirms or refuses."""
+"""Changes a client asks for (a tariff switch, a voluntary block and its end, switching a service
+off, a promised payment): recorded in the outbox, delivered to billing by a worker, shown as
+waiting until billing confirms or refuses."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cabinet.accounts.models import AccountStatus, ClientAccount
 from cabinet.catalog.models import Plan
 from cabinet.services.models import Subscription, SubscriptionStatus
 from cabinet.sync.models import OutboxKind, OutboxMessage, OutboxStatus
@@ -21,21 +24,58 @@ CHANGE_MODES = {
 }
 DEFAULT_CHANGE_MODES = ["now", "next_period"]
 
+# What a client may do to a service besides switching its tariff: the outbox kind and the
+# statuses the service must be in. A provider whose billing lacks one lists the others in the
+# connection's options["service_actions"].
+SERVICE_ACTIONS = {
+    "suspend": (OutboxKind.SUSPEND, {SubscriptionStatus.ACTIVE}),
+    "resume": (OutboxKind.RESUME, {SubscriptionStatus.SUSPENDED}),
+    "end": (OutboxKind.END, {SubscriptionStatus.ACTIVE, SubscriptionStatus.SUSPENDED}),
+}
+SERVICE_KINDS = [OutboxKind.CHANGE_PLAN, *(kind for kind, _statuses in SERVICE_ACTIONS.values())]
+# The longest a voluntary block may be asked for ahead; billing systems cap it (often 90 days).
+LONGEST_SUSPENSION = timedelta(days=365)
+
 
 class ChangeRefused(Exception):
     """The change cannot be asked for; the message says why, for the client."""
 
 
-def plan_change_modes() -> list[str]:
-    """How this provider's billing lets clients switch tariffs; none without a billing system
-    Kabinet can write to (file exchange is one-way)."""
-    connection = (
-        BillingConnection.objects.filter(enabled=True).exclude(kind=BillingKind.FILES).first()
-    )
+def writable_connection() -> BillingConnection | None:
+    """The billing connection Kabinet can write to; file exchange is one-way."""
+    return BillingConnection.objects.filter(enabled=True).exclude(kind=BillingKind.FILES).first()
+
+
+def change_modes_of(connection: BillingConnection | None) -> list[str]:
+    """How this billing lets clients switch tariffs; none without one Kabinet can write to."""
     if connection is None:
         return []
     modes = connection.options.get("plan_change_modes", DEFAULT_CHANGE_MODES)
     return [mode for mode in modes if mode in CHANGE_MODES]
+
+
+def plan_change_modes() -> list[str]:
+    return change_modes_of(writable_connection())
+
+
+def service_actions_open() -> list[str]:
+    connection = writable_connection()
+    if connection is None:
+        return []
+    actions = connection.options.get("service_actions", list(SERVICE_ACTIONS))
+    return [action for action in actions if action in SERVICE_ACTIONS]
+
+
+def service_actions_for(subscription: Subscription, open_actions: list[str]) -> list[str]:
+    return [action for action in open_actions if subscription.status in SERVICE_ACTIONS[action][1]]
+
+
+def promise_open_of(connection: BillingConnection | None) -> bool:
+    return connection is not None and bool(connection.options.get("promised_payment", True))
+
+
+def promised_payment_open() -> bool:
+    return promise_open_of(writable_connection())
 
 
 def plan_change_targets(subscription: Subscription) -> list[Plan]:
@@ -63,15 +103,7 @@ def plan_change_request(
         raise ChangeRefused(_("This tariff cannot be chosen for this service."))
     if mode == "date" and (effective_at is None or effective_at <= timezone.now()):
         raise ChangeRefused(_("Choose a date in the future."))
-    # One request at a time per service: a double tap must not record the change twice.
-    Subscription.objects.select_for_update().filter(pk=subscription.pk).first()
-    waiting = OutboxMessage.objects.filter(
-        kind=OutboxKind.CHANGE_PLAN,
-        target_id=subscription.external_id,
-        status=OutboxStatus.PENDING,
-    ).exists()
-    if waiting:
-        raise ChangeRefused(_("A change of this service is already on its way to billing."))
+    _refuse_if_busy(subscription)
     return outbox_enqueue(
         kind=OutboxKind.CHANGE_PLAN,
         account=subscription.account,
@@ -85,23 +117,166 @@ def plan_change_request(
     )
 
 
+@transaction.atomic
+def service_action_request(
+    *, subscription: Subscription, action: str, until: datetime | None = None
+) -> OutboxMessage:
+    """Record a block, its end or switching the service off (the caller queues delivery)."""
+    if action not in service_actions_for(subscription, service_actions_open()):
+        raise ChangeRefused(_("This cannot be done with the service now."))
+    if until is not None and not (timezone.now() < until <= timezone.now() + LONGEST_SUSPENSION):
+        raise ChangeRefused(_("Choose a day within a year from today."))
+    _refuse_if_busy(subscription)
+    return outbox_enqueue(
+        kind=SERVICE_ACTIONS[action][0],
+        account=subscription.account,
+        target_id=subscription.external_id,
+        payload={
+            "plan_name": subscription.plan.name,
+            "until": until.isoformat() if action == "suspend" and until else None,
+        },
+    )
+
+
+def orders_open_of(connection: BillingConnection | None) -> bool:
+    return connection is not None and bool(connection.options.get("service_orders", True))
+
+
+def orderable(plan: Plan, account: ClientAccount, kinds_held: set[tuple[str, str]]) -> bool:
+    """A client orders a plan open to clients of a kind of service it does not have yet (one it
+    has is switched to another tariff instead), in the account's currency."""
+    return (
+        plan.self_service
+        and plan.currency == account.currency
+        and (plan.service_type, plan.currency) not in kinds_held
+        and account.status != AccountStatus.CLOSED
+    )
+
+
+def kinds_held(account: ClientAccount) -> set[tuple[str, str]]:
+    return set(
+        account.subscriptions.exclude(status=SubscriptionStatus.ENDED).values_list(
+            "plan__service_type", "plan__currency"
+        )
+    )
+
+
+def orders_waiting(account: ClientAccount) -> dict[str, OutboxMessage]:
+    """Orders of this account waiting for billing or refused in the last week, by plan id."""
+    latest = (
+        OutboxMessage.objects.filter(
+            kind=OutboxKind.ORDER,
+            account=account,
+            created_at__gte=timezone.now() - timedelta(days=7),
+        )
+        .exclude(status=OutboxStatus.DELIVERED)
+        .order_by("-created_at", "-id")
+    )
+    found: dict[str, OutboxMessage] = {}
+    for message in latest:
+        found.setdefault(message.payload.get("plan_id", ""), message)
+    return found
+
+
+@transaction.atomic
+def service_order_request(*, account: ClientAccount, plan: Plan) -> OutboxMessage:
+    """Record an order of a new service (the caller queues delivery on commit)."""
+    if not orders_open_of(writable_connection()):
+        raise ChangeRefused(_("Services cannot be ordered here; contact the provider's office."))
+    # The row lock makes a second tap wait for the first and then see its order.
+    account = ClientAccount.objects.select_for_update().get(pk=account.pk)
+    if not orderable(plan, account, kinds_held(account)):
+        raise ChangeRefused(_("This service cannot be ordered for this account."))
+    waiting = OutboxMessage.objects.filter(
+        kind=OutboxKind.ORDER, account=account, status=OutboxStatus.PENDING
+    ).exists()
+    if waiting:
+        raise ChangeRefused(_("An order is already on its way to billing."))
+    return outbox_enqueue(
+        kind=OutboxKind.ORDER,
+        account=account,
+        target_id=account.external_id,
+        payload={"plan_id": plan.external_id, "plan_name": plan.name},
+    )
+
+
+def promised_payment_limit() -> Decimal | None:
+    """The largest promised payment the provider lets clients ask for, if it set one."""
+    connection = writable_connection()
+    limit = connection.options.get("promised_payment_limit") if connection else None
+    return Decimal(str(limit)) if limit is not None else None
+
+
+@transaction.atomic
+def promised_payment_request(*, account: ClientAccount, amount: Decimal) -> OutboxMessage:
+    """Record a promised payment for delivery (the caller queues the outbox task on commit)."""
+    if not promised_payment_open() or account.status == AccountStatus.CLOSED:
+        raise ChangeRefused(_("A promised payment is not available for this account."))
+    limit = promised_payment_limit()
+    if amount <= 0 or (limit is not None and amount > limit):
+        raise ChangeRefused(_("The amount is outside what the provider allows."))
+    # The row lock makes a second tap wait for the first and then see its message.
+    account = ClientAccount.objects.select_for_update().get(pk=account.pk)
+    if account.promise_running:
+        raise ChangeRefused(_("A promised payment is already running on this account."))
+    waiting = OutboxMessage.objects.filter(
+        kind=OutboxKind.PROMISED_PAYMENT, account=account, status=OutboxStatus.PENDING
+    ).exists()
+    if waiting:
+        raise ChangeRefused(_("A promised payment is already on its way to billing."))
+    return outbox_enqueue(
+        kind=OutboxKind.PROMISED_PAYMENT,
+        account=account,
+        target_id=account.external_id,
+        payload={"amount": str(amount), "currency": account.currency},
+    )
+
+
+def promised_payment_state(account: ClientAccount) -> OutboxMessage | None:
+    """A promised payment waiting for billing, or refused in the last week."""
+    latest = (
+        OutboxMessage.objects.filter(
+            kind=OutboxKind.PROMISED_PAYMENT,
+            account=account,
+            created_at__gte=timezone.now() - timedelta(days=7),
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if latest is None or latest.status == OutboxStatus.DELIVERED:
+        return None
+    return latest
+
+
+def _refuse_if_busy(subscription: Subscription) -> None:
+    """One change at a time per service: a double tap must not record it twice, and a block
+    must not race a tariff switch. The row lock makes a second request wait for the first."""
+    Subscription.objects.select_for_update().filter(pk=subscription.pk).first()
+    waiting = OutboxMessage.objects.filter(
+        kind__in=SERVICE_KINDS, target_id=subscription.external_id, status=OutboxStatus.PENDING
+    ).exists()
+    if waiting:
+        raise ChangeRefused(_("A change of this service is already on its way to billing."))
+
+
 @dataclass(frozen=True)
 class ChangeState:
-    """The latest tariff change asked for a service, while it matters to the client."""
+    """The latest change asked for a service, while it matters to the client."""
 
+    kind: str
     plan_name: str
     mode: str
     status: str
     reason: str
 
 
-def plan_change_states(subscriptions: list[Subscription]) -> dict[str, ChangeState]:
+def service_change_states(subscriptions: list[Subscription]) -> dict[str, ChangeState]:
     """For each service: a change waiting for billing, or one refused in the last week (one
     query for all the services)."""
     recent = timezone.now() - timedelta(days=7)
     latest = (
         OutboxMessage.objects.filter(
-            kind=OutboxKind.CHANGE_PLAN,
+            kind__in=SERVICE_KINDS,
             target_id__in=[subscription.external_id for subscription in subscriptions],
             created_at__gte=recent,
         )
@@ -110,6 +285,7 @@ def plan_change_states(subscriptions: list[Subscription]) -> dict[str, ChangeSta
     )
     return {
         message.target_id: ChangeState(
+            kind=message.kind,
             plan_name=message.payload.get("plan_name", message.payload.get("plan_id", "")),
             mode=message.payload.get("mode", ""),
             status=message.status,

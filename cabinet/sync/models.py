@@ -35,6 +35,9 @@ class OutboxKind(models.TextChoices):
     CHANGE_PLAN = "change_plan", _("Tariff change")
     SUSPEND = "suspend", _("Suspension")
     RESUME = "resume", _("Resumption")
+    END = "end", _("Switching off")
+    ORDER = "order", _("New service")
+    PROMISED_PAYMENT = "promised_payment", _("Promised payment")
 
 
 class OutboxStatus(models.TextChoices):

@@ -54,6 +54,25 @@ def _send(connector: BillingConnector, message: OutboxMessage) -> WriteResult:
             effective_at=parse_datetime(effective) if effective else None,
             idempotency_key=str(message.idempotency_key),
         )
+    key = str(message.idempotency_key)
+    if message.kind == OutboxKind.SUSPEND:
+        until = payload.get("until")
+        return connector.suspend_service(
+            message.target_id,
+            until=parse_datetime(until) if until else None,
+            idempotency_key=key,
+        )
+    if message.kind == OutboxKind.RESUME:
+        return connector.resume_service(message.target_id, idempotency_key=key)
+    if message.kind == OutboxKind.ORDER:
+        return connector.order_service(
+            message.target_id, plan_id=payload["plan_id"], idempotency_key=key
+        )
+    if message.kind == OutboxKind.END:
+        return connector.end_service(message.target_id, idempotency_key=key)
+    if message.kind == OutboxKind.PROMISED_PAYMENT:
+        amount = Money(Decimal(payload["amount"]), payload["currency"])
+        return connector.promised_payment(message.target_id, amount=amount, idempotency_key=key)
     raise ValueError(f"no delivery for outbox kind {message.kind}")
 
 

@@ -34,6 +34,8 @@ _ACCOUNT_FIELDS = [
     "balance_as_of",
     "credit_limit",
     "recommended_payment",
+    "promised_amount",
+    "promised_until",
     "source_updated_at",
 ]
 
@@ -63,6 +65,8 @@ def accounts_upsert(items: Sequence[AccountData]) -> dict[str, int]:
             recommended_payment=item.recommended_payment.value
             if item.recommended_payment
             else None,
+            promised_amount=item.promised_payment.amount.value if item.promised_payment else None,
+            promised_until=item.promised_payment.until if item.promised_payment else None,
             source_updated_at=item.updated_at,
         )
         for item in items

@@ -133,6 +133,31 @@ class BillingConnector(ABC):
         """Switch a service to another plan now, from the next period, or from a date."""
 
     @abstractmethod
+    def suspend_service(
+        self, subscription_id: str, *, until: datetime | None, idempotency_key: str
+    ) -> WriteResult:
+        """Block a service at the client's wish (добровольная блокировка), until a moment or
+        until resumed."""
+
+    @abstractmethod
+    def resume_service(self, subscription_id: str, *, idempotency_key: str) -> WriteResult:
+        """Lift the client's block of a service."""
+
+    @abstractmethod
+    def order_service(self, account_id: str, *, plan_id: str, idempotency_key: str) -> WriteResult:
+        """Add a new service on a plan to the account."""
+
+    @abstractmethod
+    def end_service(self, subscription_id: str, *, idempotency_key: str) -> WriteResult:
+        """Switch a service off for good."""
+
+    @abstractmethod
+    def promised_payment(
+        self, account_id: str, *, amount: Money, idempotency_key: str
+    ) -> WriteResult:
+        """Credit the account for a few days on the client's promise to pay."""
+
+    @abstractmethod
     def list_events(self, *, cursor: str | None = None, limit: int = 500) -> Page[ChangeEvent]:
         """The change feed, oldest first, for billing systems that cannot push events."""
 

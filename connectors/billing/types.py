@@ -43,6 +43,14 @@ class Holder:
 
 
 @dataclass(frozen=True)
+class PromisedPayment:
+    """Credit the billing system gave on the client's promise to pay, until a moment."""
+
+    amount: Money
+    until: datetime
+
+
+@dataclass(frozen=True)
 class AccountData:
     id: str  # the billing system's natural key
     number: str  # contract number as the client knows it
@@ -55,6 +63,7 @@ class AccountData:
     phone: str | None = None
     address: str | None = None
     recommended_payment: Money | None = None
+    promised_payment: PromisedPayment | None = None
     updated_at: datetime | None = None
 
 

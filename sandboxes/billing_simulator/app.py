@@ -44,6 +44,9 @@ def api_router() -> Router:
     router.add("POST", "/subscriptions/{subscription_id}/change-plan", writes.change_plan)
     router.add("POST", "/subscriptions/{subscription_id}/suspend", writes.suspend)
     router.add("POST", "/subscriptions/{subscription_id}/resume", writes.resume)
+    router.add("POST", "/subscriptions/{subscription_id}/end", writes.end)
+    router.add("POST", "/accounts/{account_id}/promised-payment", writes.promised_payment)
+    router.add("POST", "/accounts/{account_id}/subscriptions", writes.order)
     router.add("GET", "/operations/{operation_id}", reads.operation_get)
     router.add("GET", "/events", events_feed)
     return router

@@ -15,6 +15,8 @@ from sandboxes.billing_simulator.instances import Instance
 from sandboxes.billing_simulator.storage import Tx
 
 Body = dict[str, Any]
+# Promised payments wait for their end in the schedule of plan changes, under this key prefix.
+PROMISE_KEY = "promise:"
 
 
 def _store(tx: Tx, inst: Instance, kind: str, body: Body, moment: datetime, touch: bool) -> None:
@@ -116,9 +118,23 @@ def scheduled_apply(tx: Tx, inst: Instance) -> None:
     """Apply every plan change whose effective time has passed (called before each request,
     so a scheduled change is visible as soon as it is due, with no clock thread)."""
     for subscription_id, plan_id, operation_id in tx.due(inst.name, sortable(utc_now())):
+        if subscription_id.startswith(PROMISE_KEY):
+            promise_end(tx, inst, subscription_id.removeprefix(PROMISE_KEY))
+            continue
         subscription = tx.get(inst.name, "subscription", subscription_id)
         if subscription is None:
             tx.unschedule(inst.name, subscription_id)
             continue
         plan_set(tx, inst, subscription, plan_id, SYSTEM)
         operation_finish(tx, inst, operation_id, subscription, None)
+
+
+def promise_end(tx: Tx, inst: Instance, account_id: str) -> None:
+    """The promised payment's term is over: its amount leaves the balance."""
+    tx.unschedule(inst.name, PROMISE_KEY + account_id)
+    account = tx.get(inst.name, "account", account_id)
+    if account is None or not account.get("promised_payment"):
+        return
+    amount = Decimal(account["promised_payment"]["value"])
+    account["promised_payment"] = None
+    balance_adjust(tx, inst, account, -amount, SYSTEM)

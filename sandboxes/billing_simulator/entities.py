@@ -81,6 +81,8 @@ def account(raw: Body, where: str, inst: Instance, now: str) -> Body:
         "recommended_payment": _money_or_default(
             raw.get("recommended_payment"), f"{where}.recommended_payment", inst, None
         ),
+        # A running promised payment: amount, until, payment_id (set by the API, not seeded).
+        "promised_payment": None,
         "updated_at": now,
         "vendor": raw.get("vendor") or {"raw_id": account_id.rpartition(":")[2]},
     }

@@ -3,6 +3,7 @@
 import hmac
 import re
 from dataclasses import asdict, dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -24,6 +25,9 @@ class Instance:
     time_zone: str = "UTC"
     webhook_url: str | None = None
     vendor: str = "simulator"
+    # Promised payments: the largest amount and how long until it is taken back.
+    promise_limit: str = "1000.00"
+    promise_seconds: int = 5 * 24 * 3600
 
     def public(self) -> dict[str, Any]:
         """The configuration as the admin API shows it."""
@@ -41,6 +45,8 @@ def instance_from_body(name: str, body: dict[str, Any]) -> Instance:
         "time_zone": body.get("time_zone", "UTC"),
         "webhook_url": body.get("webhook_url") or None,
         "vendor": body.get("vendor", "simulator"),
+        "promise_limit": body.get("promise_limit", "1000.00"),
+        "promise_seconds": body.get("promise_seconds", 5 * 24 * 3600),
     }
     for field in ("token", "event_secret", "vendor"):
         if not isinstance(fields[field], str) or not fields[field]:
@@ -48,6 +54,7 @@ def instance_from_body(name: str, body: dict[str, Any]) -> Instance:
     _check_currency(fields["currency"])
     _check_zone(fields["time_zone"])
     _check_webhook(fields["webhook_url"])
+    _check_promise(fields["promise_limit"], fields["promise_seconds"])
     return Instance(name=name, **fields)
 
 
@@ -56,6 +63,16 @@ def _check_currency(currency: Any) -> None:
         raise invalid("currency", "must be an ISO 4217 code such as RUB")
     if not currency.isupper():
         raise invalid("currency", "must be upper case")
+
+
+def _check_promise(limit: Any, seconds: Any) -> None:
+    try:
+        if not isinstance(limit, str) or Decimal(limit) <= 0:
+            raise InvalidOperation
+    except InvalidOperation:
+        raise invalid("promise_limit", "must be a positive decimal string") from None
+    if not isinstance(seconds, int) or isinstance(seconds, bool) or seconds <= 0:
+        raise invalid("promise_seconds", "must be a positive whole number")
 
 
 def _check_zone(time_zone: Any) -> None:

@@ -4,10 +4,11 @@ import hashlib
 import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sandboxes.billing_simulator import changes
+from sandboxes.billing_simulator import changes, entities
 from sandboxes.billing_simulator.entities import PAYMENT_METHODS
 from sandboxes.billing_simulator.events import PORTAL, emit, envelope
 from sandboxes.billing_simulator.formats import (
@@ -223,3 +224,82 @@ def suspend(app: Any, request: Request) -> Response:
 def resume(app: Any, request: Request) -> Response:
     """POST /v1/subscriptions/{id}/resume: lift the block of a suspended subscription."""
     return _status_change(request, app, "suspended", "active", "subscription.resumed")
+
+
+def end(app: Any, request: Request) -> Response:
+    """POST /v1/subscriptions/{id}/end: switch the service off for good; a scheduled tariff
+    change is dropped."""
+    inst: Instance = request.instance
+    subscription_id = request.params["subscription_id"]
+
+    def action(tx: Tx, body: Body) -> tuple[int, Body]:
+        subscription = require(tx, inst, "subscription", subscription_id)
+        if subscription["status"] == "ended":
+            raise ApiError(409, "conflict", f"subscription {subscription_id} has ended")
+        _supersede(tx, inst, tx.scheduled(inst.name, subscription_id))
+        tx.unschedule(inst.name, subscription_id)
+        subscription["scheduled_change"] = None
+        subscription["ends_at"] = render_time(utc_now(), inst.time_zone)
+        return 200, changes.status_set(
+            tx, inst, subscription, "ended", "subscription.ended", PORTAL
+        )
+
+    return idempotent(request, app, action)
+
+
+def order(app: Any, request: Request) -> Response:
+    """POST /v1/accounts/{id}/subscriptions: a new service on a plan, active from now."""
+    inst: Instance = request.instance
+    account_id = request.params["account_id"]
+
+    def action(tx: Tx, body: Body) -> tuple[int, Body]:
+        account = require(tx, inst, "account", account_id)
+        if account["status"] == "closed":
+            raise ApiError(409, "conflict", f"account {account_id} is closed")
+        plan_id = require_text(body, "plan_id")
+        if tx.get(inst.name, "plan", plan_id) is None:
+            raise invalid("plan_id", f"names no plan: {plan_id}")
+        moment = utc_now()
+        now = render_time(moment, inst.time_zone)
+        raw = {
+            "id": f"svc:n{tx.next_number(inst.name, 'subscription'):06d}",
+            "account_id": account_id,
+            "plan_id": plan_id,
+        }
+        subscription = entities.subscription(raw, "body", inst, now)
+        tx.put(inst.name, "subscription", subscription, sortable(moment))
+        resource = ("subscription", subscription["id"])
+        event = envelope(inst, "subscription.created", resource, PORTAL, None, subscription, moment)
+        emit(tx, inst, event)
+        return 201, subscription
+
+    return idempotent(request, app, action)
+
+
+def promised_payment(app: Any, request: Request) -> Response:
+    """POST /v1/accounts/{id}/promised-payment: credit up to the instance's promise_limit for
+    promise_seconds (обещанный платёж), one at a time; the amount is taken back at the end."""
+    inst: Instance = request.instance
+    account_id = request.params["account_id"]
+
+    def action(tx: Tx, body: Body) -> tuple[int, Body]:
+        account = require(tx, inst, "account", account_id)
+        if account["status"] == "closed":
+            raise ApiError(409, "conflict", f"account {account_id} is closed")
+        if account.get("promised_payment"):
+            raise ApiError(409, "conflict", "a promised payment is already running")
+        amount = parse_money(body.get("amount"), "amount", inst.currency)
+        limit = Decimal(inst.promise_limit)
+        if amount <= 0 or amount > limit:
+            raise invalid("amount.value", f"must be above 0 and at most {limit}")
+        until = utc_now() + timedelta(seconds=inst.promise_seconds)
+        payment = _payment_store(tx, inst, account_id, amount, "promised", {})
+        account["promised_payment"] = {
+            **money(amount, inst.currency),
+            "until": render_time(until, inst.time_zone),
+            "payment_id": payment["id"],
+        }
+        tx.schedule(inst.name, changes.PROMISE_KEY + account_id, "", sortable(until), "")
+        return 201, changes.balance_adjust(tx, inst, account, amount, PORTAL)
+
+    return idempotent(request, app, action)

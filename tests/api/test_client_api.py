@@ -227,3 +227,111 @@ def test_the_schema_is_published_at_a_stable_url(provider_a):
     text = response.content.decode()
     assert "/api/v1/accounts/{account_id}/usage:" in text
     assert "bearerToken" in text
+
+
+def test_a_block_and_a_promised_payment_are_accepted_and_show_as_waiting(
+    client_a, client_account, provider_a
+):
+    with schema_context(client_a.provider.schema_name):
+        BillingConnection.objects.create(kind="simulator", base_url="http://billing.example/x")
+        subscription = make_subscription(client_account, make_plan("tp:1"))
+        other_account = make_account("acc:9", number="10009")
+        others = make_subscription(other_account, make_plan("tp:9"), external_id="svc:9")
+    browser = api(client_a)
+    base = f"/api/v1/accounts/{client_account.id}"
+
+    listed = browser.get(f"{base}/services").json()
+    wrong = browser.post(
+        f"{base}/services/{subscription.id}/actions",
+        {"action": "resume"},
+        content_type="application/json",
+    )
+    past = browser.post(
+        f"{base}/services/{subscription.id}/actions",
+        {"action": "suspend", "until_on": "2020-01-01"},
+        content_type="application/json",
+    )
+    stranger = browser.post(
+        f"{base}/services/{others.id}/actions", {"action": "end"}, content_type="application/json"
+    )
+    made = browser.post(
+        f"{base}/services/{subscription.id}/actions",
+        {"action": "suspend"},
+        content_type="application/json",
+    )
+    promise = browser.post(
+        f"{base}/promised-payment", {"amount": "300.00"}, content_type="application/json"
+    )
+    bad_promise = browser.post(
+        f"{base}/promised-payment", {"amount": "-1"}, content_type="application/json"
+    )
+
+    assert listed[0]["actions"] == ["suspend", "end"]
+    assert wrong.status_code == 400
+    assert "action" in wrong.json()
+    assert past.status_code == 400
+    assert "until_on" in past.json()
+    assert stranger.status_code == 404
+    assert made.status_code == 202
+    assert made.json()["kind"] == "suspend"
+    assert made.json()["status"] == "pending"
+    assert browser.get(f"{base}/services").json()[0]["change"]["kind"] == "suspend"
+    assert promise.status_code == 202
+    assert promise.json() == {"status": "pending", "amount": "300.00", "currency": "RUB"}
+    assert bad_promise.status_code == 400
+    assert "amount" in bad_promise.json()
+    with schema_context(client_a.provider.schema_name):
+        assert sorted(OutboxMessage.objects.values_list("kind", flat=True)) == [
+            "promised_payment",
+            "suspend",
+        ]
+
+
+def test_a_technician_cannot_ask_for_a_promised_payment_by_api(provider_a, client_account):
+    technician = make_user(provider_a, Role.CLIENT, "tech@alpha.test")
+    with schema_context(provider_a.schema_name):
+        BillingConnection.objects.create(kind="simulator", base_url="http://billing.example/x")
+        account_access_grant(user=technician.user, account=client_account, role="technician")
+
+    response = api(technician).post(
+        f"/api/v1/accounts/{client_account.id}/promised-payment",
+        {"amount": "100"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 403
+    with schema_context(provider_a.schema_name):
+        assert not OutboxMessage.objects.exists()
+
+
+def test_the_catalog_says_what_can_be_ordered_and_an_order_is_accepted(
+    client_a, client_account, provider_a
+):
+    with schema_context(client_a.provider.schema_name):
+        BillingConnection.objects.create(kind="simulator", base_url="http://billing.example/x")
+        make_subscription(client_account, make_plan("tp:1", self_service=True))
+        tv = make_plan("tp:4", name="ТВ", service_type="tv", self_service=True)
+    browser = api(client_a)
+    base = f"/api/v1/accounts/{client_account.id}"
+
+    catalog = {item["plan"]["name"]: item for item in browser.get(f"{base}/catalog").json()}
+    held = browser.post(
+        f"{base}/orders",
+        {"plan": catalog["Домашний 100"]["plan"]["id"]},
+        content_type="application/json",
+    )
+    unknown = browser.post(f"{base}/orders", {"plan": "x"}, content_type="application/json")
+    made = browser.post(f"{base}/orders", {"plan": tv.id}, content_type="application/json")
+    after = {item["plan"]["name"]: item for item in browser.get(f"{base}/catalog").json()}
+
+    assert catalog["ТВ"]["orderable"] is True
+    assert catalog["Домашний 100"]["owned"] is True
+    assert catalog["Домашний 100"]["orderable"] is False
+    assert held.status_code == 400
+    assert unknown.status_code == 400
+    assert "plan" in unknown.json()
+    assert made.status_code == 202
+    assert made.json()["status"] == "pending"
+    assert after["ТВ"]["order"]["status"] == "pending"
+    with schema_context(client_a.provider.schema_name):
+        assert OutboxMessage.objects.count() == 1

@@ -1,5 +1,5 @@
 """The catalog: plans from billing with the provider's own words and pictures, marked with what
-the client has and can switch to."""
+the client has, can switch to and can order."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -41,7 +41,8 @@ def test_the_catalog_marks_what_the_client_has_and_can_switch_to(client_a, catal
     assert "У вас подключено" in mine
     assert "Можно перейти в кабинете" in better
     assert "обратитесь в офис провайдера" in office
-    assert "обратитесь в офис провайдера" in tv  # another kind of service is ordered at the office
+    assert f"/catalog/{catalog_a['tv'].pk}/order" in tv  # another kind of service is ordered
+    assert "/order" not in better + office + mine
 
 
 def test_staff_describe_and_picture_a_plan_and_clients_see_it(admin_a, client_a, catalog_a):
@@ -123,7 +124,7 @@ def test_the_catalog_queries_stay_flat(client_a, catalog_a, django_assert_max_nu
             PlanShowcase.objects.create(plan=plan, description="words")
     browser = browser_for(client_a)
 
-    # Routing (3), session, user, accesses, services, plans with their showcase, connection,
-    # brandbook.
-    with django_assert_max_num_queries(10):
+    # Session, user, accesses, connection, services, orders under way, plans with their
+    # showcase, brandbook (the host was routed at login).
+    with django_assert_max_num_queries(8):
         assert browser.get("/catalog/").status_code == 200

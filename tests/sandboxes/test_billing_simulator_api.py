@@ -15,6 +15,7 @@ ACCOUNT_KEYS = {
     "balance",
     "credit_limit",
     "recommended_payment",
+    "promised_payment",
     "updated_at",
     "vendor",
 }
@@ -52,7 +53,15 @@ def test_unknown_instance_and_path_are_404(tenant: Tenant):
 def test_capabilities_describe_the_instance(tenant: Tenant):
     body = tenant.get("/capabilities").json()
 
-    assert body["write"] == ["post_payment", "change_plan", "suspend", "resume"]
+    assert body["write"] == [
+        "post_payment",
+        "change_plan",
+        "suspend",
+        "resume",
+        "end",
+        "order",
+        "promised_payment",
+    ]
     assert body["plan_change_modes"] == ["now", "next_period", "date"]
     assert body["events"] == {"mode": "poll", "min_interval_s": 5}
     assert body["currency"] == "RUB"
@@ -291,3 +300,68 @@ def test_documents_and_payments_of_every_account_are_listed_in_feeds(tenant: Ten
 
     assert [item["id"] for item in documents["items"]] == ["doc:77"]
     assert [item["id"] for item in payments["items"]] == ["pay:old"]
+
+
+def test_ending_a_subscription_drops_its_scheduled_change(tenant: Tenant):
+    at = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+    tenant.post(
+        "/subscriptions/svc:1/change-plan", {"plan_id": "tp:7", "mode": "date", "effective_at": at}
+    )
+
+    ended = tenant.post("/subscriptions/svc:1/end", {})
+    again = tenant.post("/subscriptions/svc:1/end", {})
+
+    assert ended.status_code == 200
+    assert (ended.json()["status"], ended.json()["scheduled_change"]) == ("ended", None)
+    assert ended.json()["ends_at"] is not None
+    _problem(again, 409, "conflict")
+    events = [event["type"] for event in tenant.get("/events").json()["items"]]
+    assert events[-1] == "subscription.ended"
+
+
+def test_a_promised_payment_is_credited_once_and_taken_back_at_its_end(billing: Billing):
+    tenant = billing.tenant(promise_limit="500.00", promise_seconds=1)
+    body = {"amount": {"value": "300.00", "currency": "RUB"}}
+
+    credited = tenant.post("/accounts/acc:1/promised-payment", body, key="promise-1")
+    replay = tenant.post("/accounts/acc:1/promised-payment", body, key="promise-1")
+    second = tenant.post("/accounts/acc:1/promised-payment", body, key="promise-2")
+    above = tenant.post(
+        "/accounts/acc:2/promised-payment", {"amount": {"value": "600.00", "currency": "RUB"}}
+    )
+
+    assert credited.status_code == 201
+    assert credited.json()["balance"]["value"] == "179.50"
+    assert credited.json()["promised_payment"]["value"] == "300.00"
+    assert replay.json() == credited.json()
+    _problem(second, 409, "conflict")
+    _problem(above, 422, "validation_failed")
+    payments = tenant.get("/accounts/acc:1/payments").json()["items"]
+    assert [p["method"] for p in payments].count("promised") == 1
+
+    time.sleep(1.5)
+
+    account = tenant.get("/accounts/acc:1").json()
+    assert (account["balance"]["value"], account["promised_payment"]) == ("-120.50", None)
+
+
+def test_promise_settings_of_an_instance_are_checked(billing: Billing):
+    for body in ({"promise_limit": "abc"}, {"promise_limit": "-1"}, {"promise_seconds": 0}):
+        response = billing.http.put(
+            f"{billing.base}/_admin/instances/odd",
+            json={"token": "t", "event_secret": "s", **body},
+        )
+        _problem(response, 422, "validation_failed")
+
+
+def test_ordering_adds_an_active_service_to_the_account(tenant: Tenant):
+    made = tenant.post("/accounts/acc:1/subscriptions", {"plan_id": "tp:7"}, key="order-1")
+    replay = tenant.post("/accounts/acc:1/subscriptions", {"plan_id": "tp:7"}, key="order-1")
+    unknown = tenant.post("/accounts/acc:1/subscriptions", {"plan_id": "tp:404"})
+
+    assert made.status_code == 201
+    assert (made.json()["plan_id"], made.json()["status"]) == ("tp:7", "active")
+    assert replay.json() == made.json()
+    _problem(unknown, 422, "validation_failed")
+    services = tenant.get("/accounts/acc:1/subscriptions").json()["items"]
+    assert [service["plan_id"] for service in services] == ["tp:5", "tp:7"]

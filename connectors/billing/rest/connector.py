@@ -139,6 +139,33 @@ class RestConnector(BillingConnector):
             done=response.status != 202, reference=str(data.get("id", "")), detail=data
         )
 
+    def suspend_service(
+        self, subscription_id: str, *, until: datetime | None, idempotency_key: str
+    ) -> WriteResult:
+        body = {"reason": "voluntary", "to": until.isoformat() if until else None}
+        data = self._json("POST", f"subscriptions/{subscription_id}/suspend", body, idempotency_key)
+        return WriteResult(done=True, reference=str(mapping.subscription(data).id), detail=data)
+
+    def resume_service(self, subscription_id: str, *, idempotency_key: str) -> WriteResult:
+        data = self._json("POST", f"subscriptions/{subscription_id}/resume", {}, idempotency_key)
+        return WriteResult(done=True, reference=str(mapping.subscription(data).id), detail=data)
+
+    def order_service(self, account_id: str, *, plan_id: str, idempotency_key: str) -> WriteResult:
+        body = {"plan_id": plan_id}
+        data = self._json("POST", f"accounts/{account_id}/subscriptions", body, idempotency_key)
+        return WriteResult(done=True, reference=str(mapping.subscription(data).id), detail=data)
+
+    def end_service(self, subscription_id: str, *, idempotency_key: str) -> WriteResult:
+        data = self._json("POST", f"subscriptions/{subscription_id}/end", {}, idempotency_key)
+        return WriteResult(done=True, reference=str(mapping.subscription(data).id), detail=data)
+
+    def promised_payment(
+        self, account_id: str, *, amount: Money, idempotency_key: str
+    ) -> WriteResult:
+        body = {"amount": {"value": str(amount.value), "currency": amount.currency}}
+        data = self._json("POST", f"accounts/{account_id}/promised-payment", body, idempotency_key)
+        return WriteResult(done=True, reference=str(mapping.account(data).id), detail=data)
+
     def list_events(self, *, cursor: str | None = None, limit: int = 500) -> Page[ChangeEvent]:
         return self._page("events", {"cursor": cursor, "limit": limit}, mapping.event)
 

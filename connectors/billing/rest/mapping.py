@@ -18,6 +18,7 @@ from connectors.billing.types import (
     Money,
     PaymentData,
     PlanData,
+    PromisedPayment,
     ScheduledChange,
     SubscriptionData,
     SubscriptionStatus,
@@ -86,7 +87,17 @@ def account(data: Any) -> AccountData:
         phone=contacts.get("phone"),
         address=data.get("address"),
         recommended_payment=_optional_money(data.get("recommended_payment"), "recommended_payment"),
+        promised_payment=_promised_payment(data.get("promised_payment")),
         updated_at=_optional_time(data.get("updated_at"), "updated_at"),
+    )
+
+
+def _promised_payment(data: Any) -> PromisedPayment | None:
+    if data is None:
+        return None
+    return PromisedPayment(
+        amount=money(data, "promised_payment"),
+        until=_time(_field(data, "until"), "promised_payment.until"),
     )
 
 
