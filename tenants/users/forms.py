@@ -3,6 +3,8 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
+from tenants.users.email_categories import EmailCategory
+
 
 class EmailAuthenticationForm(AuthenticationForm):
     """E-mail and password; on a provider's portal the contract number may stand for the e-mail
@@ -37,11 +39,29 @@ class InvitationAcceptForm(SetPasswordForm):
 
 class ProfileForm(forms.Form):
     full_name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    phone = forms.RegexField(
+        label=_("Phone"),
+        regex=r"^\+?[0-9][0-9 ()-]{5,18}[0-9]$",
+        required=False,
+        error_messages={"invalid": _("Write the number with digits, e.g. +7 912 345-67-89.")},
+        widget=forms.TextInput({"inputmode": "tel", "autocomplete": "tel"}),
+    )
     language = forms.ChoiceField(
         label=_("Language"),
         required=False,
         choices=[("", _("As the site"))] + list(settings.LANGUAGES),
     )
+    email_categories = forms.MultipleChoiceField(
+        label=_("E-mails I want"),
+        choices=EmailCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, with_email_choices: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_email_choices:
+            del self.fields["email_categories"]
 
 
 class TwoFactorCodeForm(forms.Form):

@@ -4,10 +4,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+
+from tenants.users.email_categories import default_email_categories
 
 
 class Role(models.TextChoices):
@@ -35,6 +38,11 @@ class User(AbstractBaseUser):
     language = models.CharField(_("language"), max_length=5, blank=True, choices=settings.LANGUAGES)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # E-mail categories the user gets (tenants.users.email_categories).
+    email_categories = ArrayField(
+        models.CharField(max_length=20), default=default_email_categories, blank=True
+    )
     # Changed by "log out everywhere": every session made before then stops being valid.
     session_generation = models.CharField(max_length=32, blank=True, default="")
 

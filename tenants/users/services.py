@@ -66,8 +66,21 @@ def user_logout_everywhere(*, user: User) -> None:
     user.api_tokens.all().delete()
 
 
-def user_profile_update(*, user: User, full_name: str, language: str) -> User:
+def user_profile_update(
+    *,
+    user: User,
+    full_name: str,
+    language: str,
+    phone: str = "",
+    email_categories: list[str] | None = None,
+) -> User:
+    """Save what the user says of itself; `email_categories` None leaves the choice as it is."""
     user.full_name = full_name.strip()
     user.language = language
-    user.save(update_fields=["full_name", "language"])
+    user.phone = phone.strip()
+    fields = ["full_name", "language", "phone"]
+    if email_categories is not None:
+        user.email_categories = sorted(set(email_categories))
+        fields.append("email_categories")
+    user.save(update_fields=fields)
     return user

@@ -15,13 +15,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from tenants.links import host_url
+from tenants.users.email_categories import ALWAYS_SENT
 from tenants.users.forms import (
     EmailAuthenticationForm,
     InvitationAcceptForm,
     ProfileForm,
     TwoFactorCodeForm,
 )
-from tenants.users.models import User
+from tenants.users.models import Role, User
 from tenants.users.services import (
     invitation_accept,
     invitation_get_usable,
@@ -176,19 +177,34 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
 def profile(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     posted = request.method == "POST"
+    # E-mail choices concern a provider's clients; staff and platform users get service mail.
+    with_email_choices = user.role == Role.CLIENT
     form = ProfileForm(
         request.POST if posted else None,
-        initial={"full_name": user.full_name, "language": user.language},
+        initial={
+            "full_name": user.full_name,
+            "phone": user.phone,
+            "language": user.language,
+            "email_categories": user.email_categories,
+        },
+        with_email_choices=with_email_choices,
     )
     if posted and form.is_valid():
+        data = form.cleaned_data
         user_profile_update(
             user=user,
-            full_name=form.cleaned_data["full_name"],
-            language=form.cleaned_data["language"],
+            full_name=data["full_name"],
+            phone=data["phone"],
+            language=data["language"],
+            email_categories=data["email_categories"] if with_email_choices else None,
         )
         messages.success(request, _("Saved."))
         return redirect("profile")
-    context = {"form": form, "two_factor_on": two_factor_device(user) is not None}
+    context = {
+        "form": form,
+        "two_factor_on": two_factor_device(user) is not None,
+        "always_sent": ALWAYS_SENT if with_email_choices else (),
+    }
     return render(request, "users/profile.html", context, status=400 if form.errors else 200)
 
 

@@ -335,3 +335,36 @@ def test_the_catalog_says_what_can_be_ordered_and_an_order_is_accepted(
     assert after["ТВ"]["order"]["status"] == "pending"
     with schema_context(client_a.provider.schema_name):
         assert OutboxMessage.objects.count() == 1
+
+
+def test_the_profile_is_read_and_changed_by_api(client_a, admin_a):
+    browser = api(client_a)
+
+    before = browser.get("/api/v1/me").json()
+    changed = browser.patch(
+        "/api/v1/me",
+        {"phone": "+7 912 000-00-00", "email_categories": ["offers"]},
+        content_type="application/json",
+    )
+    bad = browser.patch(
+        "/api/v1/me", {"phone": "x", "email_categories": ["spam"]}, content_type="application/json"
+    )
+    not_a_list = browser.patch(
+        "/api/v1/me", {"email_categories": "offers"}, content_type="application/json"
+    )
+    staff = api(admin_a).patch(
+        "/api/v1/me", {"email_categories": ["offers"]}, content_type="application/json"
+    )
+
+    assert "offers" not in before["email_categories"]
+    assert changed.status_code == 200
+    assert (changed.json()["phone"], changed.json()["email_categories"]) == (
+        "+7 912 000-00-00",
+        ["offers"],
+    )
+    assert bad.status_code == 400
+    assert set(bad.json()) == {"phone", "email_categories"}
+    assert not_a_list.status_code == 400
+    assert staff.status_code == 200
+    assert "offers" not in staff.json()["email_categories"]
+    assert browser.get("/api/v1/me").json()["phone"] == "+7 912 000-00-00"
