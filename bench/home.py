@@ -262,6 +262,7 @@ def tenancy_overhead(host: str, other_host: str, rounds: int = 2000) -> dict[str
 
     result = {"routed": timed(routed), "alternating": timed(routed, hosts=2)}
     with override_settings(ROUTING_CACHE_SECONDS=0):
+        # No answer remembered by the runs above may serve this one.
         result["uncached"] = timed(routed)
     connection.set_tenant(home.PRESET["provider"])
     result["resolved"] = timed(preset)

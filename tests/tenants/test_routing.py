@@ -266,3 +266,9 @@ def test_a_field_changed_on_one_request_does_not_reach_the_next(db, provider_a):
         middleware(RequestFactory().get("/", HTTP_HOST=host_of(provider_a)))
 
     assert seen == [provider_a.name, provider_a.name]
+
+
+def test_turning_the_cache_off_ignores_what_was_remembered(db, provider_a, browser_a):
+    assert len(_routing_queries(browser_a)) == 1
+    with override_settings(ROUTING_CACHE_SECONDS=0):
+        assert len(_routing_queries(browser_a)) == 1
