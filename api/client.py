@@ -38,7 +38,7 @@ from cabinet.services.changes import (
 )
 from cabinet.services.models import Subscription, SubscriptionStatus
 from cabinet.sync.tasks import outbox_deliver_task
-from cabinet.usage.selectors import usage_chart, usage_series_of
+from cabinet.usage.selectors import usage_chart, usage_series_of, usage_services_of
 from connectors.errors import ConnectorError
 from tenants.models import Provider
 from tenants.presets import Module
@@ -298,6 +298,7 @@ class UsageGetApi(APIView):
 
     @extend_schema(
         parameters=[
+            OpenApiParameter("service", int, description="one service's own usage"),
             OpenApiParameter("series", str),
             OpenApiParameter("grain", str, enum=["day", "week", "month"]),
             OpenApiParameter("since", str),
@@ -308,12 +309,21 @@ class UsageGetApi(APIView):
     def get(self, request: Request, account_id: int) -> Response:
         access = _access(request, account_id, Capability.SERVICES)
         _module(request, Module.USAGE)
-        series = usage_series_of(access.account)
+        services = usage_services_of(access.account)
+        wanted = request.query_params.get("service")
+        service = next((item for item in services if str(item.id) == wanted), None)
+        series = usage_series_of(access.account, service.id if service else None)
         today = timezone.now().astimezone(ZoneInfo(_provider(request).time_zone)).date()
-        data = _valid(UsageForm(request.query_params, series=series, today=today))
+        form = UsageForm(request.query_params, series=series, today=today, services=services)
+        data = _valid(form)
         available = [{"series": item.key, "label": item.label} for item in series]
+        body: dict[str, Any] = {
+            "available": available,
+            "services": [{"id": item.id, "label": item.label} for item in services],
+            "usage": None,
+        }
         if not series:
-            return Response({"available": available, "usage": None})
+            return Response(body)
         chosen = next((item for item in series if item.key == data["series"]), series[0])
         chart = usage_chart(
             account=access.account,
@@ -321,8 +331,10 @@ class UsageGetApi(APIView):
             grain=data["grain"],
             since=data["since"],
             until=data["until"],
+            subscription_id=data["service"],
         )
-        return Response({"available": available, "usage": UsageSerializer(chart).data})
+        body["usage"] = UsageSerializer(chart).data
+        return Response(body)
 
 
 class DocumentSerializer(serializers.ModelSerializer):

@@ -50,8 +50,12 @@ class DocumentFilterForm(PeriodForm):
 
 
 class UsageForm(PeriodForm):
-    """Which metric, at what grain, over which period (defaults depend on the grain)."""
+    """Which service and metric, at what grain, over which period (defaults depend on the
+    grain)."""
 
+    service = forms.TypedChoiceField(
+        label=_("Service"), required=False, coerce=int, empty_value=None
+    )
     series = forms.ChoiceField(label=_("What"), required=False)
     grain = forms.ChoiceField(
         label=_("Group by"),
@@ -59,12 +63,22 @@ class UsageForm(PeriodForm):
         choices=[("day", _("day")), ("week", _("week")), ("month", _("month"))],
     )
 
-    def __init__(self, *args, series: list, today: date, **kwargs) -> None:
+    def __init__(
+        self, *args, series: list, today: date, services: list | None = None, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["series"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(item.key, item.label) for item in series]
         self.series_by_key = {item.key: item for item in series}
+        service_field = self.fields["service"]
+        assert isinstance(service_field, forms.ChoiceField)
+        if services:
+            service_field.choices = [("", _("All services"))] + [
+                (str(item.id), item.label) for item in services
+            ]
+        else:
+            del self.fields["service"]
         self.today = today
 
     def clean(self) -> dict:
@@ -73,6 +87,7 @@ class UsageForm(PeriodForm):
         data = super().clean()
         if self.errors:
             return data
+        data.setdefault("service", None)
         data["grain"] = data.get("grain") or "day"
         until = data["until"] = data.get("until") or self.today
         since = data["since"] = data.get("since") or until - timedelta(

@@ -53,7 +53,13 @@ from cabinet.services.changes import (
 )
 from cabinet.services.models import Subscription
 from cabinet.sync.tasks import outbox_deliver_task
-from cabinet.usage.selectors import UsageChart, usage_chart, usage_series_of
+from cabinet.usage.selectors import (
+    MeteredService,
+    UsageChart,
+    usage_chart,
+    usage_series_of,
+    usage_services_of,
+)
 from connectors.errors import ConnectorError
 from tenants.models import AccessMode, Provider
 from tenants.presets import Module
@@ -166,10 +172,17 @@ def usage(request: ClientRequest) -> HttpResponse:
     if Module.USAGE not in provider.modules:
         return render(request, "errors/not_found.html", status=404)
     account = request.account_choice.current.account
-    series = usage_series_of(account)
+    services = usage_services_of(account)
+    service = _chosen_service(request.GET.get("service"), services)
+    series = usage_series_of(account, service.id if service else None)
     today = timezone.now().astimezone(_zone(request)).date()
-    form = UsageForm(request.GET, series=series, today=today)
-    context: dict[str, Any] = {"form": form, "choice": request.account_choice, "chart": None}
+    form = UsageForm(request.GET, series=series, today=today, services=services)
+    context: dict[str, Any] = {
+        "form": form,
+        "choice": request.account_choice,
+        "chart": None,
+        "service": service,
+    }
     if not form.is_valid():
         return render(request, "cabinet/usage.html", context, status=400)
     if not series:
@@ -182,17 +195,23 @@ def usage(request: ClientRequest) -> HttpResponse:
         grain=data["grain"],
         since=data["since"],
         until=data["until"],
+        subscription_id=data["service"],
     )
     if request.GET.get("export") == "csv":
-        return _usage_csv(chart, account.number)
+        return _usage_csv(chart, account.number, service)
     context["chart"] = chart
     return render(request, "cabinet/usage.html", context)
 
 
-def _usage_csv(chart: UsageChart, number: str) -> HttpResponse:
+def _chosen_service(raw: str | None, services: list[MeteredService]) -> MeteredService | None:
+    return next((item for item in services if str(item.id) == raw), None)
+
+
+def _usage_csv(chart: UsageChart, number: str, service: MeteredService | None) -> HttpResponse:
     # Contract numbers may hold any character; the header encodes the name (RFC 6266).
     safe_number = "".join(char if char.isprintable() else "-" for char in number)
-    name = f"usage-{safe_number}-{chart.series.metric}-{chart.since}-{chart.until}.csv"
+    scope = f"-service{service.id}" if service else ""
+    name = f"usage-{safe_number}{scope}-{chart.series.metric}-{chart.since}-{chart.until}.csv"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, name) or "attachment"
     response.write("\ufeff")  # spreadsheet programs need the mark to read UTF-8

@@ -52,11 +52,22 @@ class UsageRecord(models.Model):
 
 
 class UsageDaily(models.Model):
-    """Consumption per account, day (in the provider's time zone), metric, unit and direction."""
+    """Consumption per account, service, day (in the provider's time zone), metric, unit and
+    direction. `subscription` is the service whose identifier (RADIUS login, phone number, meter
+    id) the records named; it is empty for records that named the account itself."""
 
     # The unique constraint below starts with the account and serves its lookups.
     account = models.ForeignKey(
         ClientAccount, on_delete=models.CASCADE, related_name="usage_days", db_index=False
+    )
+    subscription = models.ForeignKey(
+        "services.Subscription",
+        # Services end rather than vanish; deleting one would merge its days into others.
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     day = models.DateField()
     metric = models.CharField(max_length=20)
@@ -68,8 +79,9 @@ class UsageDaily(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["account", "day", "metric", "unit", "direction"],
-                name="usage_usagedaily_one_row_per_day_and_metric",
+                fields=["account", "subscription", "day", "metric", "unit", "direction"],
+                name="usage_usagedaily_one_row_per_service_day_and_metric",
+                nulls_distinct=False,
             )
         ]
 

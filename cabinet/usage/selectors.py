@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 
+from cabinet.services.models import Subscription
 from cabinet.units import convert, metric_label, readable, unit_label
 from cabinet.usage.models import UsageDaily
 
@@ -55,14 +56,43 @@ class UsageChart:
     total: Decimal
 
 
-def usage_series_of(account: Any) -> list[Series]:
-    rows = (
-        UsageDaily.objects.filter(account=account)
-        .values_list("metric", "direction", "unit")
+@dataclass(frozen=True)
+class MeteredService:
+    """A service of the account whose own usage is known (its identifier named the records)."""
+
+    id: int
+    label: str
+
+
+def usage_services_of(account: Any) -> list[MeteredService]:
+    """The account's services with usage of their own (one query)."""
+    metered = UsageDaily.objects.filter(account=account, subscription__isnull=False).values(
+        "subscription_id"
+    )
+    services = (
+        Subscription.objects.filter(account=account, id__in=metered)
+        .select_related("plan")
+        .order_by("started_at", "id")
+    )
+    return [MeteredService(service.id, _service_label(service)) for service in services]
+
+
+def _service_label(service: Subscription) -> str:
+    names = [str(value) for value in service.identifiers.values() if value]
+    return f"{service.plan.name} · {names[0]}" if names else service.plan.name
+
+
+def usage_series_of(account: Any, subscription_id: int | None = None) -> list[Series]:
+    """What was measured on the account, or on one of its services."""
+    rows = UsageDaily.objects.filter(account=account)
+    if subscription_id is not None:
+        rows = rows.filter(subscription_id=subscription_id)
+    found = (
+        rows.values_list("metric", "direction", "unit")
         .distinct()
         .order_by("metric", "direction", "unit")
     )
-    return [Series(*row) for row in rows]
+    return [Series(*row) for row in found]
 
 
 def bucket_start(day: date, grain: str) -> date:
@@ -87,10 +117,16 @@ def _bucket_starts(since: date, until: date, grain: str) -> list[date]:
 
 
 def usage_chart(
-    *, account: Any, series: Series, grain: str, since: date, until: date
+    *,
+    account: Any,
+    series: Series,
+    grain: str,
+    since: date,
+    until: date,
+    subscription_id: int | None = None,
 ) -> UsageChart:
-    """Totals per day, week (from Monday) or month of the provider's calendar; one query over
-    the rollups, however long the period."""
+    """Totals per day, week (from Monday) or month of the provider's calendar, of the whole
+    account or of one service; one query over the rollups, however long the period."""
     rows = UsageDaily.objects.filter(
         account=account,
         metric=series.metric,
@@ -99,6 +135,8 @@ def usage_chart(
         day__gte=since,
         day__lte=until,
     )
+    if subscription_id is not None:
+        rows = rows.filter(subscription_id=subscription_id)
     if grain == "day":
         totals = dict(rows.values_list("day").annotate(total=Sum("quantity")).order_by())
     else:

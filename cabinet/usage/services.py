@@ -22,15 +22,17 @@ _STAGING = """
 """
 
 # Every name by which the outside world may call an account: its billing id, its contract
-# number, and each identifier of its services (RADIUS login, phone number, meter id).
+# number, and each identifier of its services (RADIUS login, phone number, meter id), which also
+# names the service.
 _REFERENCES = """
     CREATE TEMP TABLE usage_references ON COMMIT DROP AS
-    SELECT DISTINCT ON (ref) ref, account_id FROM (
-        SELECT external_id AS ref, id AS account_id, 0 AS rank FROM accounts_clientaccount
+    SELECT DISTINCT ON (ref) ref, account_id, subscription_id FROM (
+        SELECT external_id AS ref, id AS account_id, NULL::bigint AS subscription_id, 0 AS rank
+        FROM accounts_clientaccount
         UNION ALL
-        SELECT number, id, 1 FROM accounts_clientaccount
+        SELECT number, id, NULL, 1 FROM accounts_clientaccount
         UNION ALL
-        SELECT value, account_id, 2 FROM services_subscription, jsonb_each_text(identifiers)
+        SELECT value, account_id, id, 2 FROM services_subscription, jsonb_each_text(identifiers)
     ) names ORDER BY ref, rank;
     CREATE UNIQUE INDEX ON usage_references (ref);
     ANALYZE usage_references;
@@ -39,12 +41,13 @@ _REFERENCES = """
 # Adds records (from the CTE named `{source}`) to their days' totals in the provider's zone.
 _ROLL_UP = """
     rolled AS (
-        INSERT INTO usage_usagedaily (account_id, day, metric, unit, direction, quantity, records)
-        SELECT account_id, (started_at AT TIME ZONE %(tz)s)::date, metric, unit, direction,
-               sum(quantity), count(*)
+        INSERT INTO usage_usagedaily (account_id, subscription_id, day, metric, unit, direction,
+                                      quantity, records)
+        SELECT account_id, subscription_id, (started_at AT TIME ZONE %(tz)s)::date, metric, unit,
+               direction, sum(quantity), count(*)
         FROM {source} WHERE account_id IS NOT NULL
-        GROUP BY 1, 2, 3, 4, 5
-        ON CONFLICT (account_id, day, metric, unit, direction) DO UPDATE
+        GROUP BY 1, 2, 3, 4, 5, 6
+        ON CONFLICT (account_id, subscription_id, day, metric, unit, direction) DO UPDATE
         SET quantity = usage_usagedaily.quantity + EXCLUDED.quantity,
             records = usage_usagedaily.records + EXCLUDED.records
         RETURNING 1
@@ -63,9 +66,12 @@ _INSERT_AND_ROLL_UP = (
                s.quantity, s.started_at, s.ended_at, s.source_type, s.attributes
         FROM usage_staging s LEFT JOIN usage_references r ON r.ref = s.account_ref
         ON CONFLICT (source_key) DO NOTHING
-        RETURNING account_id, started_at, metric, unit, direction, quantity
+        RETURNING account_id, account_ref, started_at, metric, unit, direction, quantity
+    ), with_service AS (
+        SELECT i.*, r.subscription_id
+        FROM inserted i LEFT JOIN usage_references r ON r.ref = i.account_ref
     ), """
-    + _ROLL_UP.format(source="inserted")
+    + _ROLL_UP.format(source="with_service")
     + """
     SELECT (SELECT count(*) FROM inserted),
            (SELECT count(*) FROM inserted WHERE account_id IS NULL),
@@ -80,7 +86,8 @@ _MATCH_AND_ROLL_UP = (
         UPDATE usage_usagerecord u SET account_id = r.account_id
         FROM usage_references r
         WHERE u.account_id IS NULL AND r.ref = u.account_ref
-        RETURNING u.account_id, u.started_at, u.metric, u.unit, u.direction, u.quantity
+        RETURNING u.account_id, r.subscription_id, u.started_at, u.metric, u.unit, u.direction,
+                  u.quantity
     ), """
     + _ROLL_UP.format(source="matched")
     + """
