@@ -39,6 +39,14 @@ from tenants.models import Provider
 from tenants.presets import Module
 from tenants.tasks import provider_task_send
 
+# How the outside world names a service, in the client's words (other names are shown as given).
+IDENTIFIER_LABELS = {
+    "login": gettext_lazy("Login"),
+    "ip": gettext_lazy("IP address"),
+    "msisdn": gettext_lazy("Phone number"),
+    "meter": gettext_lazy("Meter"),
+}
+
 ACTION_TITLES = {
     "suspend": gettext_lazy("Block the service for a while"),
     "resume": gettext_lazy("Resume the service"),
@@ -71,6 +79,11 @@ def service_detail(request: ClientRequest, subscription_id: int) -> HttpResponse
     change = service_change_states([subscription]).get(subscription.external_id)
     context = {
         "subscription": subscription,
+        "identifiers": [
+            (IDENTIFIER_LABELS.get(name, name), value)
+            for name, value in subscription.identifiers.items()
+            if value not in (None, "")
+        ],
         "actions": [(action, ACTION_TITLES[action]) for action in actions],
         "change": change,
         "waiting": change is not None and change.status == "pending",

@@ -62,8 +62,9 @@ class UsageDaily(models.Model):
     )
     subscription = models.ForeignKey(
         "services.Subscription",
-        # Services end rather than vanish; deleting one would merge its days into others.
-        on_delete=models.PROTECT,
+        # Services end rather than vanish; deleting one alone would merge its days into others'
+        # (deleting the whole account takes its days with it).
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="+",

@@ -63,6 +63,9 @@ def test_a_block_until_a_day_then_resuming_reach_billing(client_a, service, bill
     assert f"/services/{service.id}/suspend" in page
     assert f"/services/{service.id}/end" in page
     assert f"/services/{service.id}/resume" not in page
+    assert "Логин" in page
+    assert "u1" in page
+    assert "None" not in page
     assert "Домашний 100" in confirmation
     assert "600,00" in confirmation
     assert blocked.status_code == 302

@@ -101,3 +101,11 @@ def test_the_api_lists_services_and_answers_for_one(client_a, two_lines):
     assert one["usage"]["unit"] == "GB"
     assert foreign.status_code == 400
     assert "service" in foreign.json()
+
+
+def test_an_account_with_usage_per_service_can_be_deleted(client_a, two_lines):
+    account, home, *_ = two_lines
+    with schema_context(client_a.provider.schema_name):
+        account.delete()
+
+        assert not UsageDaily.objects.filter(subscription=home).exists()

@@ -1,6 +1,6 @@
 """Client journeys in a real browser, with screenshots of the pages for docs/screenshots/."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -221,4 +221,39 @@ def test_an_individual_switches_tariff_on_a_phone(
 
     assert "Ваша заявка отправлена в биллинг." in page.locator(".flash").inner_text()
     assert "Домашний 500" in page.locator(".services").inner_text()
+    context.close()
+
+
+def test_an_individual_blocks_a_service_and_takes_a_promised_payment_on_a_phone(
+    browser, live_url, providers, subscriber_on_billing
+):
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, device_scale_factor=2, locale="ru-RU"
+    )
+    page = context.new_page()
+    base = f"http://{host_of(providers['a'])}:{live_url}"
+    log_in(page, base, "switcher@alpha.test", ("Эл. почта", "Пароль", "Войти"))
+
+    page.locator(".services").get_by_role("link", name="Домашний 100").click()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path=SCREENSHOTS / "service-360.png", full_page=True)
+    page.get_by_role("link", name="Приостановить услугу на время").click()
+    back_on = (timezone.localdate() + timedelta(days=10)).isoformat()
+    page.get_by_label("Возобновить").fill(back_on)
+    page.get_by_role("button", name="Подтвердить").click()
+    page.wait_for_url(f"{base}/services/**")
+    assert "Приостановлен" in page.locator("main").inner_text()
+    assert page.get_by_role("link", name="Возобновить услугу").is_visible()
+
+    page.goto(base + "/")
+    page.get_by_role("link", name="Обещанный платёж").click()
+    page.get_by_label("Сумма").fill("500")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path=SCREENSHOTS / "promised-payment-360.png", full_page=True)
+    page.get_by_role("button", name="Взять обещанный платёж").click()
+    page.wait_for_url(base + "/")
+
+    balance = page.locator(".balance").inner_text()
+    assert "379,50" in balance  # −120,50 + 500
+    assert "Обещанный платёж 500,00" in balance
     context.close()
