@@ -82,8 +82,12 @@ def _form_data(data: Any) -> dict:
     return {key: str(value) for key, value in data.items()}
 
 
-def _valid(form: Any) -> dict:
-    """The form's cleaned data, or a 400 with its errors by field."""
+def _valid(form: Any, *, strict: bool = False) -> dict:
+    """The form's cleaned data, or a 400 with its errors by field. `strict` (for writes) also
+    refuses fields the form does not know: a misspelt name must not be ignored silently."""
+    unknown = set(form.data) - set(form.fields) if strict else set()
+    if unknown:
+        raise ValidationError({name: ["Unknown field."] for name in sorted(unknown)})
     if not form.is_valid():
         errors = form.errors.get_json_data()
         raise ValidationError(
@@ -261,7 +265,7 @@ class PlanChangeApi(APIView):
             modes=plan_change_modes(),
             zone=ZoneInfo(provider.time_zone),
         )
-        data = _valid(form)
+        data = _valid(form, strict=True)
         try:
             plan_change_request(
                 subscription=subscription,

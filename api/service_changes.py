@@ -2,11 +2,13 @@
 service off, ordering a new service from the catalog, and a promised payment. Each answers 202:
 billing confirms or refuses later, and the service (or account, or catalog) shows the outcome."""
 
+import re
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
@@ -30,6 +32,7 @@ from cabinet.forms import PromisedPaymentForm, ServiceActionForm
 from cabinet.services.changes import (
     SERVICE_ACTIONS,
     ChangeRefused,
+    OrderState,
     change_modes_of,
     orders_open_of,
     promised_payment_limit,
@@ -67,14 +70,16 @@ class ServiceActionApi(APIView):
         access = _access(request, account_id, Capability.SERVICES)
         _module(request, Module.SELF_SERVICE)
         subscription = get_object_or_404(
-            Subscription.objects.select_related("plan"), id=subscription_id, account=access.account
+            Subscription.objects.select_related("account", "plan"),
+            id=subscription_id,
+            account=access.account,
         )
         form = ServiceActionForm(
             _form_data(request.data),
             actions=service_actions_for(subscription, service_actions_open()),
             zone=ZoneInfo(_provider(request).time_zone),
         )
-        data = _valid(form)
+        data = _valid(form, strict=True)
         try:
             service_action_request(
                 subscription=subscription, action=data["action"], until=data["until"]
@@ -104,9 +109,10 @@ class PromisedPaymentApi(APIView):
         access = _access(request, account_id, Capability.MONEY)
         _module(request, Module.SELF_SERVICE)
         if not promised_payment_open():
-            raise ValidationError({"non_field_errors": ["Promised payments are not offered."]})
+            refusal = _("Promised payments are not offered.")
+            raise ValidationError({"non_field_errors": [refusal]})
         form = PromisedPaymentForm(_form_data(request.data), limit=promised_payment_limit())
-        data = _valid(form)
+        data = _valid(form, strict=True)
         try:
             message = promised_payment_request(account=access.account, amount=data["amount"])
         except ChangeRefused as refused:
@@ -118,7 +124,7 @@ class PromisedPaymentApi(APIView):
 
 class OrderStateSerializer(serializers.Serializer):
     status = serializers.CharField(help_text="pending until billing confirms, or rejected.")
-    reason = serializers.CharField(source="last_error")
+    reason = serializers.CharField()
 
 
 class CatalogItemSerializer(serializers.Serializer):
@@ -147,6 +153,7 @@ class CatalogListApi(APIView):
             account=access.account,
             switching=bool(change_modes_of(connection)),
             ordering=orders_open_of(connection),
+            holdings=access.can_services,
         )
         return Response(CatalogItemSerializer(items, many=True).data)
 
@@ -160,10 +167,14 @@ class OrderApi(APIView):
     def post(self, request: Request, account_id: int) -> Response:
         access = _access(request, account_id, Capability.SERVICES)
         _module(request, Module.SELF_SERVICE)
+        _module(request, Module.CATALOG)
         data = _form_data(request.data)
+        if set(data) - {"plan"}:
+            raise ValidationError({name: ["Unknown field."] for name in set(data) - {"plan"}})
         plan_id = data.get("plan", "")
         plans = Plan.objects.exclude(showcase__hidden=True)
-        plan = plans.filter(pk=int(plan_id)).first() if plan_id.isdigit() else None
+        known_id = re.fullmatch(r"[0-9]{1,18}", plan_id)
+        plan = plans.filter(pk=int(plan_id)).first() if known_id else None
         if plan is None:
             raise ValidationError({"plan": ["No such tariff in the catalog."]})
         try:
@@ -171,4 +182,5 @@ class OrderApi(APIView):
         except ChangeRefused as refused:
             raise ValidationError({"non_field_errors": [str(refused)]}) from None
         _queue_delivery(request)
-        return Response(OrderStateSerializer(message).data, status=status.HTTP_202_ACCEPTED)
+        state = OrderState(message.status, message.last_error)
+        return Response(OrderStateSerializer(state).data, status=status.HTTP_202_ACCEPTED)

@@ -1,3 +1,4 @@
+from django.http import QueryDict
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -42,17 +43,29 @@ class CurrentUserGetApi(APIView):
     @extend_schema(request=ProfileInputSerializer, responses=CurrentUserSerializer)
     def patch(self, request: Request) -> Response:
         user = request.user
-        body = dict(request.data) if isinstance(request.data, dict) else None
-        categories = body.pop("email_categories", None) if body is not None else None
+        data = request.data
+        if isinstance(data, QueryDict):  # a form body: a list is the same name repeated
+            categories = data.getlist("email_categories") if "email_categories" in data else None
+            body: dict | None = {key: data[key] for key in data if key != "email_categories"}
+        elif isinstance(data, dict):
+            body = dict(data)
+            categories = body.pop("email_categories", None)
+        else:
+            body, categories = None, None
         if categories is not None and not (
             isinstance(categories, list) and all(isinstance(item, str) for item in categories)
         ):
             raise serializers.ValidationError({"email_categories": ["Give a list of names."]})
+        if categories is not None and user.role != Role.CLIENT:
+            raise serializers.ValidationError(
+                {"email_categories": ["Only clients choose which e-mails they get."]}
+            )
         current = {"full_name": user.full_name, "phone": user.phone, "language": user.language}
         fields: dict = current | _form_data(body)
-        fields["email_categories"] = user.email_categories if categories is None else categories
         clients_choose = user.role == Role.CLIENT
-        cleaned = _valid(ProfileForm(fields, with_email_choices=clients_choose))
+        if clients_choose:
+            fields["email_categories"] = user.email_categories if categories is None else categories
+        cleaned = _valid(ProfileForm(fields, with_email_choices=clients_choose), strict=True)
         user_profile_update(
             user=user,
             full_name=cleaned["full_name"],

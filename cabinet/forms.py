@@ -73,12 +73,12 @@ class UsageForm(PeriodForm):
         self.series_by_key = {item.key: item for item in series}
         service_field = self.fields["service"]
         assert isinstance(service_field, forms.ChoiceField)
-        if services:
-            service_field.choices = [("", _("All services"))] + [
-                (str(item.id), item.label) for item in services
-            ]
-        else:
-            del self.fields["service"]
+        service_field.choices = [("", _("All services"))] + [
+            (str(item.id), item.label) for item in services or []
+        ]
+        if not services:
+            # Nothing to choose from, but a service asked for is still checked (and refused).
+            service_field.widget = forms.HiddenInput()
         self.today = today
 
     def clean(self) -> dict:
@@ -157,7 +157,9 @@ class ServiceActionForm(forms.Form):
         data = super().clean() or {}
         data["until"] = None
         day = data.get("until_on")
-        if day is not None and data.get("action") == "suspend":
+        if day is not None and data.get("action") not in (None, "suspend"):
+            self.add_error(None, _("Only a block has a day to resume."))
+        elif day is not None and data.get("action") == "suspend":
             today = timezone.now().astimezone(self.zone).date()
             if day <= today:
                 self.add_error("until_on", _("Choose a day after today."))

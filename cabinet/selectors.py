@@ -127,7 +127,14 @@ def home_overview(*, access: AccountAccess, provider: Provider) -> HomeOverview:
         balance = account_balance(
             account=account, provider=provider, connector=_live_connector(provider)
         )
-        forecast = _forecast(balance, account.credit_limit, subscriptions, daily, today)
+        promise = (
+            (account.promised_amount, account.promised_until.astimezone(zone).date())
+            if account.promise_running
+            and account.promised_amount is not None
+            and account.promised_until is not None
+            else None
+        )
+        forecast = _forecast(balance, account.credit_limit, subscriptions, daily, today, promise)
     return HomeOverview(
         access=access,
         balance=balance,
@@ -261,10 +268,12 @@ def _forecast(
     subscriptions: list[Subscription],
     daily: list[dict],
     today: date,
+    promise: tuple[Decimal, date] | None = None,
 ) -> Forecast | None:
     """Monthly fees of the active services plus metered usage so far, projected to the month's
     end; daily fees count as thirty days' worth. Usage in a unit the rate cannot be converted to
-    is left out rather than guessed."""
+    is left out rather than guessed. A running promised payment (amount, day it is taken back)
+    is not the client's money: without it the balance may run out on that day."""
     days_in_month = calendar.monthrange(today.year, today.month)[1]
     elapsed = today.day
     fees = Decimal(0)
@@ -293,6 +302,10 @@ def _forecast(
     period_charges = (fees + metered * days_in_month / elapsed).quantize(CENTS, ROUND_HALF_UP)
     daily_spend = (period_charges / days_in_month).quantize(CENTS, ROUND_HALF_UP)
     available = balance.value + credit_limit
+    if promise is not None:
+        available -= promise[0]
+        if available <= 0 and promise[1] > today:
+            return Forecast(period_charges, daily_spend, promise[1], already_out=False)
     if available <= 0:
         return Forecast(period_charges, daily_spend, today, already_out=True)
     if daily_spend <= 0:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cabinet.access import ClientRequest, client_page
-from cabinet.accounts.models import Capability
+from cabinet.accounts.models import AccountStatus, Capability
 from cabinet.catalog.models import Plan, PlanShowcase
 from cabinet.forms import PromisedPaymentForm, ServiceActionForm
 from cabinet.services.changes import (
@@ -60,7 +60,7 @@ def _provider(request: HttpRequest) -> Provider:
 
 def _subscription(request: ClientRequest, subscription_id: int) -> Subscription:
     return get_object_or_404(
-        Subscription.objects.select_related("plan", "scheduled_plan"),
+        Subscription.objects.select_related("account", "plan", "scheduled_plan"),
         id=subscription_id,
         account=request.account_choice.current.account,
     )
@@ -131,7 +131,8 @@ def service_action(request: ClientRequest, subscription_id: int, action: str) ->
 @client_page(Capability.MONEY)
 def promised_payment(request: ClientRequest) -> HttpResponse:
     account = request.account_choice.current.account
-    if not _self_service(request) or not promised_payment_open():
+    closed = account.status == AccountStatus.CLOSED
+    if not _self_service(request) or not promised_payment_open() or closed:
         return render(request, "errors/not_found.html", status=404)
     limit = promised_payment_limit()
     posted = request.method == "POST"
@@ -167,7 +168,8 @@ def promised_payment(request: ClientRequest) -> HttpResponse:
 def service_order(request: ClientRequest, plan_id: int) -> HttpResponse:
     account = request.account_choice.current.account
     plan = get_object_or_404(Plan.objects.exclude(showcase__hidden=True), pk=plan_id)
-    connection = writable_connection() if _self_service(request) else None
+    catalog_on = Module.CATALOG in _provider(request).modules
+    connection = writable_connection() if _self_service(request) and catalog_on else None
     if not orders_open_of(connection) or not orderable(plan, account, kinds_held(account)):
         return render(request, "errors/not_found.html", status=404)
     context: dict[str, Any] = {

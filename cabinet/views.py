@@ -335,6 +335,7 @@ def catalog(request: ClientRequest) -> HttpResponse:
         account=access.account,
         switching=bool(change_modes_of(connection)),
         ordering=orders_open_of(connection),
+        holdings=access.can_services,
     )
     context = {"items": items, "choice": request.account_choice}
     return render(request, "cabinet/catalog.html", context)

@@ -1,5 +1,4 @@
 import contextlib
-import copy
 import logging
 import re
 from collections.abc import Callable
@@ -14,7 +13,7 @@ from django.utils import timezone, translation
 from tenants.db import tenant_connection
 from tenants.hosts import canonical_host
 from tenants.models import Provider
-from tenants.routing import enter_provider_schema, route_for_host
+from tenants.routing import enter_provider_schema, provider_for_request, route_for_host
 
 _PORT = re.compile(r":(\d{1,5})$")
 _FORWARDED_HOST = "HTTP_X_FORWARDED_HOST"
@@ -63,8 +62,7 @@ class ProviderRoutingMiddleware:
         route = route_for_host(host)
         if route is None:
             return unknown_host(request)
-        # Each request gets its own copy: a form bound to it may change fields it does not save.
-        provider = copy.copy(route.provider)
+        provider = provider_for_request(route)
         if not provider.is_served or not route.schema_present:
             tenant_connection().set_schema_to_public()
             if not route.schema_present:

@@ -6,10 +6,12 @@ ROUTING_CACHE_SECONDS: a change saved in this process (a provider suspended, a d
 is seen at once, other processes see it when their answer expires.
 """
 
+import copy
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -57,6 +59,18 @@ def routes_forget() -> None:
 @receiver(post_delete, sender=Domain)
 def _forget_on_change(**kwargs: object) -> None:
     routes_forget()
+    # A request served before the change commits may remember the old answer again.
+    transaction.on_commit(routes_forget)
+
+
+def provider_for_request(route: Route) -> Provider:
+    """A copy of the remembered provider for one request, its lists and dicts included: a form
+    bound to it may change fields it does not save, and that must not reach the next request."""
+    provider = copy.copy(route.provider)
+    for name, value in vars(provider).items():
+        if isinstance(value, list | dict):
+            setattr(provider, name, copy.deepcopy(value))
+    return provider
 
 
 def enter_provider_schema(provider: Provider) -> None:

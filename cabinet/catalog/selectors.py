@@ -5,9 +5,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from cabinet.catalog.models import Plan, PlanShowcase
-from cabinet.services.changes import orderable, orders_waiting
+from cabinet.services.changes import OrderState, orderable, orders_waiting
 from cabinet.services.models import SubscriptionStatus
-from cabinet.sync.models import OutboxMessage
 
 
 @dataclass(frozen=True)
@@ -17,12 +16,15 @@ class CatalogItem:
     owned: bool  # the account has a service on this plan
     switchable: bool  # a service of the account may switch to it in the cabinet
     orderable: bool  # the client may order it in the cabinet
-    order: OutboxMessage | None  # an order of it waiting for billing, or refused lately
+    order: OrderState | None  # an order of it waiting for billing, or refused lately
 
 
-def catalog_for(*, account: Any, switching: bool, ordering: bool) -> list[CatalogItem]:
+def catalog_for(
+    *, account: Any, switching: bool, ordering: bool, holdings: bool = True
+) -> list[CatalogItem]:
     """Visible plans in the provider's order (three queries, whatever the size of the
-    catalog)."""
+    catalog). `holdings` False hides what the account has, from roles that do not see
+    services."""
     services = list(
         account.subscriptions.exclude(status=SubscriptionStatus.ENDED).select_related("plan")
     )
@@ -38,7 +40,7 @@ def catalog_for(*, account: Any, switching: bool, ordering: bool) -> list[Catalo
         CatalogItem(
             plan=plan,
             showcase=getattr(plan, "showcase", None),
-            owned=plan.pk in owned,
+            owned=holdings and plan.pk in owned,
             switchable=switching
             and plan.self_service
             and plan.pk not in owned

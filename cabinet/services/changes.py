@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.db import connection as database
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +18,7 @@ from cabinet.services.models import Subscription, SubscriptionStatus
 from cabinet.sync.models import OutboxKind, OutboxMessage, OutboxStatus
 from cabinet.sync.outbox import outbox_enqueue
 from connectors.models import BillingConnection, BillingKind
+from tenants.db import tenant_connection
 
 CHANGE_MODES = {
     "now": _("right away"),
@@ -33,6 +36,7 @@ SERVICE_ACTIONS = {
     "end": (OutboxKind.END, {SubscriptionStatus.ACTIVE, SubscriptionStatus.SUSPENDED}),
 }
 SERVICE_KINDS = [OutboxKind.CHANGE_PLAN, *(kind for kind, _statuses in SERVICE_ACTIONS.values())]
+CENT = Decimal("0.01")
 # The longest a voluntary block may be asked for ahead; billing systems cap it (often 90 days).
 LONGEST_SUSPENSION = timedelta(days=365)
 
@@ -67,6 +71,8 @@ def service_actions_open() -> list[str]:
 
 
 def service_actions_for(subscription: Subscription, open_actions: list[str]) -> list[str]:
+    if subscription.account.status == AccountStatus.CLOSED:
+        return []
     return [action for action in open_actions if subscription.status in SERVICE_ACTIONS[action][1]]
 
 
@@ -161,20 +167,32 @@ def kinds_held(account: ClientAccount) -> set[tuple[str, str]]:
     )
 
 
-def orders_waiting(account: ClientAccount) -> dict[str, OutboxMessage]:
-    """Orders of this account waiting for billing or refused in the last week, by plan id."""
-    latest = (
-        OutboxMessage.objects.filter(
-            kind=OutboxKind.ORDER,
-            account=account,
-            created_at__gte=timezone.now() - timedelta(days=7),
-        )
-        .exclude(status=OutboxStatus.DELIVERED)
-        .order_by("-created_at", "-id")
-    )
-    found: dict[str, OutboxMessage] = {}
+@dataclass(frozen=True)
+class OrderState:
+    status: str  # pending (on its way, or confirmed and not read back yet) or rejected
+    reason: str
+
+
+def orders_waiting(account: ClientAccount) -> dict[str, OrderState]:
+    """Orders of this account still on their way, confirmed by billing but not yet read back
+    into the mirror, or refused in the last week, by plan id (one query)."""
+    latest = OutboxMessage.objects.filter(
+        kind=OutboxKind.ORDER,
+        account=account,
+        created_at__gte=timezone.now() - timedelta(days=7),
+    ).order_by("-created_at", "-id")
+    found: dict[str, OrderState] = {}
     for message in latest:
-        found.setdefault(message.payload.get("plan_id", ""), message)
+        plan_id = message.payload.get("plan_id", "")
+        if plan_id in found:
+            continue
+        if message.status == OutboxStatus.DELIVERED:
+            read_back = message.delivered_at and message.delivered_at < account.synced_at
+            if read_back:
+                continue
+            found[plan_id] = OrderState(OutboxStatus.PENDING, "")
+        else:
+            found[plan_id] = OrderState(message.status, message.last_error)
     return found
 
 
@@ -183,14 +201,12 @@ def service_order_request(*, account: ClientAccount, plan: Plan) -> OutboxMessag
     """Record an order of a new service (the caller queues delivery on commit)."""
     if not orders_open_of(writable_connection()):
         raise ChangeRefused(_("Services cannot be ordered here; contact the provider's office."))
-    # The row lock makes a second tap wait for the first and then see its order.
-    account = ClientAccount.objects.select_for_update().get(pk=account.pk)
+    # A second tap waits for the first and then sees its order.
+    account = _lock_account_requests(account)
     if not orderable(plan, account, kinds_held(account)):
         raise ChangeRefused(_("This service cannot be ordered for this account."))
-    waiting = OutboxMessage.objects.filter(
-        kind=OutboxKind.ORDER, account=account, status=OutboxStatus.PENDING
-    ).exists()
-    if waiting:
+    orders = OutboxMessage.objects.filter(kind=OutboxKind.ORDER, account=account)
+    if _unsettled(orders, account.synced_at):
         raise ChangeRefused(_("An order is already on its way to billing."))
     return outbox_enqueue(
         kind=OutboxKind.ORDER,
@@ -210,25 +226,26 @@ def promised_payment_limit() -> Decimal | None:
 @transaction.atomic
 def promised_payment_request(*, account: ClientAccount, amount: Decimal) -> OutboxMessage:
     """Record a promised payment for delivery (the caller queues the outbox task on commit)."""
-    if not promised_payment_open() or account.status == AccountStatus.CLOSED:
+    if not promised_payment_open():
         raise ChangeRefused(_("A promised payment is not available for this account."))
     limit = promised_payment_limit()
     if amount <= 0 or (limit is not None and amount > limit):
         raise ChangeRefused(_("The amount is outside what the provider allows."))
-    # The row lock makes a second tap wait for the first and then see its message.
-    account = ClientAccount.objects.select_for_update().get(pk=account.pk)
+    # A second tap waits for the first and then sees its message.
+    account = _lock_account_requests(account)
+    if account.status == AccountStatus.CLOSED:
+        raise ChangeRefused(_("A promised payment is not available for this account."))
     if account.promise_running:
         raise ChangeRefused(_("A promised payment is already running on this account."))
-    waiting = OutboxMessage.objects.filter(
-        kind=OutboxKind.PROMISED_PAYMENT, account=account, status=OutboxStatus.PENDING
-    ).exists()
-    if waiting:
+    promises = OutboxMessage.objects.filter(kind=OutboxKind.PROMISED_PAYMENT, account=account)
+    if _unsettled(promises, account.synced_at):
         raise ChangeRefused(_("A promised payment is already on its way to billing."))
     return outbox_enqueue(
         kind=OutboxKind.PROMISED_PAYMENT,
         account=account,
         target_id=account.external_id,
-        payload={"amount": str(amount), "currency": account.currency},
+        # Plain digits with two decimals, as the contract's Money says ("1e2" is 100.00).
+        payload={"amount": f"{amount.quantize(CENT)}", "currency": account.currency},
     )
 
 
@@ -248,15 +265,38 @@ def promised_payment_state(account: ClientAccount) -> OutboxMessage | None:
     return latest
 
 
+def _unsettled(messages: QuerySet[OutboxMessage], mirrored_at: datetime | None) -> bool:
+    """Whether one of `messages` is still on its way, or confirmed by billing after the mirror
+    was last refreshed (its effect is not visible here yet, so asking again would repeat it)."""
+    confirmed_since = Q(status=OutboxStatus.DELIVERED)
+    if mirrored_at is not None:
+        confirmed_since &= Q(delivered_at__gte=mirrored_at)
+    return messages.filter(Q(status=OutboxStatus.PENDING) | confirmed_since).exists()
+
+
 def _refuse_if_busy(subscription: Subscription) -> None:
     """One change at a time per service: a double tap must not record it twice, and a block
-    must not race a tariff switch. The row lock makes a second request wait for the first."""
-    Subscription.objects.select_for_update().filter(pk=subscription.pk).first()
-    waiting = OutboxMessage.objects.filter(
-        kind__in=SERVICE_KINDS, target_id=subscription.external_id, status=OutboxStatus.PENDING
-    ).exists()
-    if waiting:
+    must not race a tariff switch. The row lock makes a second request wait for the first; the
+    delivery worker locks the account, not the service, so a slow billing does not hold it."""
+    locked = Subscription.objects.select_for_update().filter(pk=subscription.pk).first()
+    if locked is None or locked.account.status == AccountStatus.CLOSED:
+        raise ChangeRefused(_("This cannot be done with the service now."))
+    messages = OutboxMessage.objects.filter(
+        kind__in=SERVICE_KINDS, target_id=subscription.external_id
+    )
+    if _unsettled(messages, locked.synced_at):
         raise ChangeRefused(_("A change of this service is already on its way to billing."))
+
+
+def _lock_account_requests(account: ClientAccount) -> ClientAccount:
+    """Serialise a client's requests on one account without the account row, which the delivery
+    worker holds while it talks to billing; returns the account as it is now."""
+    with database.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+            [f"client-requests:{tenant_connection().schema_name}:{account.pk}"],
+        )
+    return ClientAccount.objects.get(pk=account.pk)
 
 
 @dataclass(frozen=True)

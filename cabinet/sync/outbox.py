@@ -16,7 +16,7 @@ from cabinet.accounts.models import ClientAccount
 from cabinet.sync.models import OutboxKind, OutboxMessage, OutboxStatus
 from connectors.billing.base import BillingConnector, WriteResult
 from connectors.billing.types import Money
-from connectors.errors import ConnectorError
+from connectors.errors import BadResponse, ConnectorError
 
 MAX_BACKOFF = timedelta(minutes=30)
 
@@ -110,7 +110,9 @@ def _attempt(connector: BillingConnector, message: OutboxMessage) -> OutboxStatu
         result = _send(connector, message)
     except ConnectorError as error:
         message.last_error = str(error)[:2000]
-        if error.retryable:
+        # An answer that breaks the contract says nothing of whether the write happened; the
+        # fixed idempotency key makes asking again safe, and only a refusal is final.
+        if error.retryable or isinstance(error, BadResponse):
             delay = min(timedelta(seconds=5 * 2 ** min(message.attempts, 10)), MAX_BACKOFF)
             message.next_attempt_at = timezone.now() + delay
             message.save(update_fields=["attempts", "last_error", "next_attempt_at"])

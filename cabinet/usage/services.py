@@ -23,17 +23,20 @@ _STAGING = """
 
 # Every name by which the outside world may call an account: its billing id, its contract
 # number, and each identifier of its services (RADIUS login, phone number, meter id), which also
-# names the service.
+# names the service. A phone number or login given to a new client after an old one left names
+# the service still running (or else the latest one), never the old client's.
 _REFERENCES = """
     CREATE TEMP TABLE usage_references ON COMMIT DROP AS
     SELECT DISTINCT ON (ref) ref, account_id, subscription_id FROM (
-        SELECT external_id AS ref, id AS account_id, NULL::bigint AS subscription_id, 0 AS rank
+        SELECT external_id AS ref, id AS account_id, NULL::bigint AS subscription_id, 0 AS rank,
+               false AS ended, NULL::timestamptz AS started_at
         FROM accounts_clientaccount
         UNION ALL
-        SELECT number, id, NULL, 1 FROM accounts_clientaccount
+        SELECT number, id, NULL, 1, false, NULL FROM accounts_clientaccount
         UNION ALL
-        SELECT value, account_id, id, 2 FROM services_subscription, jsonb_each_text(identifiers)
-    ) names ORDER BY ref, rank;
+        SELECT value, account_id, id, 2, status = 'ended', started_at
+        FROM services_subscription, jsonb_each_text(identifiers)
+    ) names ORDER BY ref, rank, ended, started_at DESC NULLS LAST, subscription_id DESC;
     CREATE UNIQUE INDEX ON usage_references (ref);
     ANALYZE usage_references;
 """

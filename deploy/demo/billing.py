@@ -106,6 +106,15 @@ def isp_seed() -> dict:
             "attributes": {"speed_down_kbps": 500000},
         },
         {
+            # Open to clients and held by none: the catalog offers to order it.
+            "id": "tp:tv",
+            "code": "tv",
+            "name": "Цифровое ТВ",
+            "service_type": "tv",
+            "price": {"recurring": money("299", rub), "period": "month"},
+            "self_service": True,
+        },
+        {
             "id": "tp:phone",
             "code": "phone",
             "name": "Домашний телефон",

@@ -41,7 +41,10 @@ class ProfileForm(forms.Form):
     full_name = forms.CharField(label=_("Name"), max_length=150, required=False)
     phone = forms.RegexField(
         label=_("Phone"),
-        regex=r"^\+?[0-9][0-9 ()-]{5,18}[0-9]$",
+        # A leading +, then digits with spaces, brackets or hyphens between: 20 characters at
+        # most (the column), 7 to 15 digits (the international numbering plan, E.164).
+        regex=r"^(?=(?:\D*\d){7,15}\D*$)\+?[0-9][0-9 ()-]{5,17}[0-9]$",
+        max_length=20,
         required=False,
         error_messages={"invalid": _("Write the number with digits, e.g. +7 912 345-67-89.")},
         widget=forms.TextInput({"inputmode": "tel", "autocomplete": "tel"}),

@@ -365,6 +365,70 @@ def test_the_profile_is_read_and_changed_by_api(client_a, admin_a):
     assert bad.status_code == 400
     assert set(bad.json()) == {"phone", "email_categories"}
     assert not_a_list.status_code == 400
-    assert staff.status_code == 200
-    assert "offers" not in staff.json()["email_categories"]
+    assert staff.status_code == 400
+    assert "email_categories" in staff.json()
     assert browser.get("/api/v1/me").json()["phone"] == "+7 912 000-00-00"
+
+
+def test_odd_write_bodies_are_field_errors_not_failures(client_a, client_account, provider_a):
+    with schema_context(client_a.provider.schema_name):
+        BillingConnection.objects.create(kind="simulator", base_url="http://billing.example/x")
+        subscription = make_subscription(client_account, make_plan("tp:1"))
+    browser = api(client_a)
+    base = f"/api/v1/accounts/{client_account.id}"
+
+    superscript = browser.post(f"{base}/orders", {"plan": "²"}, content_type="application/json")
+    misspelt = browser.post(
+        f"{base}/services/{subscription.id}/actions",
+        {"action": "suspend", "until": "2031-01-01"},
+        content_type="application/json",
+    )
+    extra = browser.post(
+        f"{base}/promised-payment", {"amount": "10", "days": "3"}, content_type="application/json"
+    )
+    long_phone = browser.patch(
+        "/api/v1/me", {"phone": "+1222222222222222222223"}, content_type="application/json"
+    )
+    brackets = browser.patch(
+        "/api/v1/me", {"phone": "+7(((((((((((((((((9"}, content_type="application/json"
+    )
+
+    assert superscript.status_code == 400
+    assert "plan" in superscript.json()
+    assert misspelt.status_code == 400
+    assert "until" in misspelt.json()
+    assert extra.status_code == 400
+    assert "days" in extra.json()
+    assert long_phone.status_code == 400
+    assert brackets.status_code == 400
+    with schema_context(client_a.provider.schema_name):
+        assert not OutboxMessage.objects.exists()
+
+
+def test_the_profile_takes_a_form_body_too(client_a):
+    response = api(client_a).patch(
+        "/api/v1/me",
+        "phone=%2B7+912+000-00-00&email_categories=offers&email_categories=reminders",
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    assert response.status_code == 200
+    assert response.json()["email_categories"] == ["offers", "reminders"]
+
+
+def test_api_refusals_speak_the_providers_language(client_a, client_account):
+    with schema_context(client_a.provider.schema_name):
+        BillingConnection.objects.create(
+            kind="simulator",
+            base_url="http://billing.example/x",
+            options={"promised_payment": False},
+        )
+
+    response = api(client_a).post(
+        f"/api/v1/accounts/{client_account.id}/promised-payment",
+        {"amount": "10"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert "Обещанный платёж здесь не предоставляется." in response.json()["non_field_errors"]

@@ -4,6 +4,7 @@ waits until billing confirms, and shows billing's reason when it refuses."""
 
 import time
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import TestCase
@@ -17,6 +18,7 @@ from cabinet.services.models import Subscription
 from cabinet.sync.connection import billing_connector
 from cabinet.sync.models import OutboxKind, OutboxMessage, OutboxStatus
 from cabinet.sync.services import account_refresh
+from connectors.errors import ConnectorError
 from connectors.models import BillingConnection
 from tenants.users.models import Role
 from tests.cabinet.conftest import full_sync
@@ -361,3 +363,150 @@ def test_what_cannot_be_ordered_is_not_found(client_a, client_b, tv, provider_a)
     assert "Домашний 500" not in order(browser_for(client_b), tv).content.decode()
     with schema_context(provider_a.schema_name):
         assert not OutboxMessage.objects.exists()
+
+
+@pytest.fixture
+def refresh_fails(monkeypatch):
+    """Billing confirms a write, then the account cannot be read back (it went away)."""
+
+    def unavailable(*args, **kwargs):
+        raise ConnectorError("billing went away")
+
+    monkeypatch.setattr("cabinet.sync.tasks.account_refresh", unavailable)
+
+
+def test_a_confirmed_order_is_not_sent_again_before_the_account_is_read_back(
+    client_a, tv, billing_a, refresh_fails
+):
+    browser = browser_for(client_a)
+
+    first = order(browser, tv)
+    catalog = browser.get("/catalog/").content.decode()
+    second = order(browser, tv)
+
+    assert first.status_code == 302
+    assert second.status_code == 400
+    assert f"/catalog/{tv.pk}/order" not in catalog
+    plans = [s["plan_id"] for s in billing_a.get("/accounts/acc:1/subscriptions").json()["items"]]
+    assert plans.count("tp:7") == 1
+
+
+def test_a_confirmed_block_or_promise_is_not_asked_again_before_the_read_back(
+    client_a, service, billing_a, refresh_fails
+):
+    browser = browser_for(client_a)
+
+    act(browser, service, "suspend")
+    second_block = act(browser, service, "suspend")
+    ask_promise(browser, amount="100")
+    second_promise = ask_promise(browser, amount="100")
+
+    assert second_block.status_code in (400, 404)
+    assert second_promise.status_code == 400
+    with schema_context(client_a.provider.schema_name):
+        assert OutboxMessage.objects.filter(status=OutboxStatus.REJECTED).count() == 0
+        assert OutboxMessage.objects.count() == 2
+
+
+def test_a_closed_account_cannot_block_or_switch_off_services(client_a, service):
+    with schema_context(client_a.provider.schema_name):
+        ClientAccount.objects.filter(pk=service.account_id).update(status="closed")
+    browser = browser_for(client_a)
+
+    page = browser.get(f"/services/{service.id}/").content.decode()
+
+    assert f"/services/{service.id}/suspend" not in page
+    assert act(browser, service, "suspend").status_code == 404
+    assert act(browser, service, "end").status_code == 404
+    assert browser.get("/promised-payment/").status_code == 404
+    with schema_context(client_a.provider.schema_name):
+        assert not OutboxMessage.objects.exists()
+
+
+def test_with_the_catalog_switched_off_nothing_can_be_ordered(client_a, tv):
+    provider = client_a.provider
+    provider.modules = [module for module in provider.modules if module != "catalog"]
+    provider.save()
+    browser = browser_for(client_a)
+
+    assert browser.get(f"/catalog/{tv.pk}/order").status_code == 404
+    assert order(browser, tv).status_code == 404
+    with schema_context(provider.schema_name):
+        assert not OutboxMessage.objects.exists()
+
+
+def test_a_promise_written_with_an_exponent_reaches_billing_as_plain_money(client_a, service):
+    ask_promise(browser_for(client_a), amount="1e2")
+
+    with schema_context(client_a.provider.schema_name):
+        message = OutboxMessage.objects.get()
+    assert message.payload["amount"] == "100.00"
+    assert message.status == OutboxStatus.DELIVERED
+
+
+def test_a_day_to_resume_given_with_another_action_is_a_field_error(client_a, service):
+    back_on = (timezone.localdate() + timedelta(days=5)).isoformat()
+
+    response = act(browser_for(client_a), service, "end", until_on=back_on)
+
+    assert response.status_code == 400
+    assert "Только у блокировки есть день возобновления" in response.content.decode()
+    with schema_context(client_a.provider.schema_name):
+        assert not OutboxMessage.objects.exists()
+
+
+def test_a_missing_action_says_why(client_a, service):
+    browser = browser_for(client_a)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = browser.post(f"/services/{service.id}/end", {})
+
+    assert response.status_code == 400
+    assert 'class="errors"' in response.content.decode()
+
+
+def test_garbage_from_billing_leaves_the_change_waiting(client_a, service, billing_a):
+    billing_a.admin("PUT", "/faults", {"mode": "garbage", "garbage": "text"})
+    browser = browser_for(client_a)
+
+    act(browser, service, "suspend")
+
+    with schema_context(client_a.provider.schema_name):
+        assert OutboxMessage.objects.get().status == OutboxStatus.PENDING
+    page = browser.get(f"/services/{service.id}/").content.decode()
+    assert "Блокировка ждёт ответа биллинга" in page
+    assert "<html" not in page.split("change-state")[1][:300]
+
+
+def test_an_accountant_does_not_see_which_tariffs_the_account_holds(provider_a, service):
+    accountant = make_user(provider_a, Role.CLIENT, "books@alpha.test")
+    with schema_context(provider_a.schema_name):
+        account_access_grant(
+            user=accountant.user,
+            account=ClientAccount.objects.get(pk=service.account_id),
+            role="accountant",
+        )
+
+    page = browser_for(accountant).get("/catalog/").content.decode()
+
+    assert "У вас подключено" not in page
+
+
+def test_a_promised_payment_is_marked_and_not_counted_as_the_clients_money(
+    client_a, service, billing_a
+):
+    with schema_context(client_a.provider.schema_name):
+        # A monthly fee, so that the home page forecasts when the money runs out.
+        Subscription.objects.filter(pk=service.pk).update(status="active")
+    browser = browser_for(client_a)
+
+    ask_promise(browser, amount="500")
+    with schema_context(client_a.provider.schema_name):
+        full_sync(client_a.provider.schema_name)
+    payments = browser.get("/payments/").content.decode()
+    home = browser.get("/").content.decode()
+
+    assert "Обещанный платёж: биллинг спишет его" in payments
+    until = reread(client_a.provider, ClientAccount, service.account_id).promised_until
+    day = until.astimezone(ZoneInfo("Europe/Moscow"))
+    # 379,50 on the account, of which 500 is promised: the money runs out when it is taken back.
+    assert f"хватит до {day.day} " in home

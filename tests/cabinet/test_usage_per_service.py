@@ -1,7 +1,7 @@
 """Usage per service: records that name a service's identifier (a RADIUS login, a phone number)
 are kept apart in the daily rollups, and the usage page and API can show one service alone."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -109,3 +109,53 @@ def test_an_account_with_usage_per_service_can_be_deleted(client_a, two_lines):
         account.delete()
 
         assert not UsageDaily.objects.filter(subscription=home).exists()
+
+
+@pytest.mark.parametrize("ended_first", [True, False])
+def test_a_reused_phone_number_counts_for_the_service_still_running(client_a, ended_first):
+    with schema_context(client_a.provider.schema_name):
+        plan = make_plan()
+        lines = [
+            (make_account("acc:old", number="20001"), "svc:old", "ended"),
+            (make_account("acc:new", number="20002"), "svc:new", "active"),
+        ]
+        for account, external_id, status in lines if ended_first else reversed(lines):
+            make_subscription(
+                account, plan, external_id, status=status, identifiers={"msisdn": "79990001122"}
+            )
+        day = datetime(2026, 11, 3, 12, tzinfo=UTC)
+        usage_ingest(records=[record("z1", "79990001122", day, "100")], time_zone="Europe/Moscow")
+
+        rows = list(
+            UsageDaily.objects.values_list("account__external_id", "subscription__external_id")
+        )
+
+    assert rows == [("acc:new", "svc:new")]
+
+
+def test_a_service_asked_for_on_an_account_without_any_is_refused(client_a, two_lines):
+    *_, other = two_lines
+    with schema_context(client_a.provider.schema_name):
+        plain = make_account("acc:plain", number="10050")
+        account_access_grant(user=client_a.user, account=plain, role="owner")
+    browser = browser_for(client_a)
+    browser.post("/account/switch", {"account": plain.id})
+
+    response = browser.get("/usage/", {"service": other.id})
+
+    assert response.status_code == 400
+
+
+def test_the_usage_page_opens_on_what_was_actually_used(client_a):
+    with schema_context(client_a.provider.schema_name):
+        account = make_account("acc:1", number="10001")
+        account_access_grant(user=client_a.user, account=account, role="owner")
+        day = timezone.now().replace(hour=12) - timedelta(days=1)
+        # Unanswered calls (zero seconds) sort before data by name, but nothing was used.
+        calls = record("c", "10001", day, "0")
+        calls = calls.__class__(**{**calls.__dict__, "metric": "calls", "unit": "s"})
+        usage_ingest(records=[calls, record("d", "10001", day, str(2 * 10**9))], time_zone="UTC")
+
+    page = browser_for(client_a).get("/usage/").content.decode()
+
+    assert "2&nbsp;ГБ" in page

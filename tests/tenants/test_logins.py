@@ -92,7 +92,10 @@ def test_api_names_the_user_of_this_provider(db, client_a, browser_a):
     assert browser_a.get("/api/v1/me").json() == {
         "email": "client@alpha.test",
         "full_name": "client",
+        "phone": "",
+        "language": "",
         "role": "client",
+        "email_categories": ["reminders", "service_news", "statements"],
         "provider": "alpha",
     }
 

@@ -103,6 +103,8 @@ def test_a_new_client_gets_service_mail_but_no_offers(client_a):
     [
         ({"phone": "call me"}, "phone"),
         ({"phone": "+7" + "9" * 30}, "phone"),
+        ({"phone": "+1222222222222222222223"}, "phone"),
+        ({"phone": "+7(((((((((((((((((9"}, "phone"),
         ({"email_categories": ["spam"]}, "email_categories"),
     ],
 )

@@ -1,7 +1,8 @@
+import threading
 import time
 
 import pytest
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.http import HttpResponse
 from django.test import Client, RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -9,6 +10,7 @@ from django_tenants.utils import schema_context
 
 from tenants.middleware import ProviderRoutingMiddleware
 from tenants.models import Domain, Provider, ProviderStatus
+from tenants.routing import routes_forget
 from tests.conftest import host_of
 from tests.tenants.test_profile import logged_in
 
@@ -272,3 +274,53 @@ def test_turning_the_cache_off_ignores_what_was_remembered(db, provider_a, brows
     assert len(_routing_queries(browser_a)) == 1
     with override_settings(ROUTING_CACHE_SECONDS=0):
         assert len(_routing_queries(browser_a)) == 1
+
+
+def test_a_list_changed_in_place_on_one_request_does_not_reach_the_next(db, provider_a):
+    seen = []
+
+    def view(request):
+        seen.append(list(request.provider.modules))
+        request.provider.modules.append("marketing")  # changed in place, never saved
+        return HttpResponse()
+
+    middleware = ProviderRoutingMiddleware(view)
+    for _ in range(2):
+        middleware(RequestFactory().get("/", HTTP_HOST=host_of(provider_a)))
+
+    assert seen[0] == seen[1] == list(provider_a.modules)
+
+
+def _status_in_another_thread(host: str) -> int:
+    statuses = []
+
+    def fetch() -> None:
+        try:
+            statuses.append(Client(HTTP_HOST=host).get("/login").status_code)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=fetch)
+    thread.start()
+    thread.join(30)
+    return statuses[0]
+
+
+@override_settings(ROUTING_CACHE_SECONDS=30)
+def test_a_request_served_before_a_suspension_commits_does_not_keep_it_unseen(
+    committed_db, providers
+):
+    provider = Provider.objects.get(pk=providers["a"].pk)
+    host = host_of(provider)
+    try:
+        assert _status_in_another_thread(host) == 200
+        with transaction.atomic():
+            provider.status = ProviderStatus.SUSPENDED
+            provider.save()
+            # Another request of this process comes before the commit and sees it active.
+            assert _status_in_another_thread(host) == 200
+
+        assert _status_in_another_thread(host) == 503
+    finally:
+        Provider.objects.filter(pk=provider.pk).update(status=ProviderStatus.ACTIVE)
+        routes_forget()
