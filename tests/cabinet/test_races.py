@@ -14,7 +14,9 @@ from cabinet.accounts.models import ClientAccount, RegistrationCode
 from cabinet.accounts.services import account_access_grant
 from cabinet.catalog.models import Plan
 from cabinet.services import changes
-from cabinet.sync.models import OutboxMessage
+from cabinet.sync.models import OutboxKind, OutboxMessage
+from cabinet.sync.outbox import outbox_deliver_account, outbox_enqueue
+from connectors.billing.base import WriteResult
 from connectors.models import BillingConnection
 from tenants.users.models import Role, User
 from tests.cabinet.factories import make_account, make_plan, make_subscription
@@ -132,3 +134,74 @@ def test_parallel_wrong_codes_are_limited_to_five(committed_code, monkeypatch):
         attempts = RegistrationCode.objects.get(pk=row.pk).attempts
     assert len(compared) <= registration.ATTEMPTS_PER_CODE
     assert attempts == registration.ATTEMPTS_PER_CODE
+
+
+def test_a_promise_is_recorded_while_delivery_holds_the_account(committed_subscriber, monkeypatch):
+    """The delivery worker keeps the account row locked while it waits for billing; a client's
+    request must not wait behind it (two double taps are still told apart)."""
+    persona, account, _subscription, _target = committed_subscriber
+    monkeypatch.setattr("api.service_changes.provider_task_send", lambda *args, **kwargs: None)
+    token = (
+        Client(HTTP_HOST=host_of(persona.provider))
+        .post(
+            "/api/v1/tokens",
+            {"username": persona.user.email, "password": PASSWORD},
+            content_type="application/json",
+        )
+        .json()["token"]
+    )
+    holding, release = threading.Event(), threading.Event()
+
+    class SlowBilling:
+        """Takes its time answering a payment, as billing under load does."""
+
+        def post_payment(self, *args, **kwargs):
+            holding.set()
+            release.wait(timeout=30)
+            return WriteResult(done=True, reference="pay:slow")
+
+        def promised_payment(self, *args, **kwargs):
+            return WriteResult(done=True, reference="acc:race")
+
+    with schema_context(persona.provider.schema_name):
+        outbox_enqueue(
+            kind=OutboxKind.PAYMENT,
+            account=account,
+            target_id=account.external_id,
+            payload={
+                "amount": "10.00",
+                "currency": "RUB",
+                "method": "card",
+                "external_ref": "test:slow",
+                "paid_at": "2026-12-01T10:00:00+00:00",
+            },
+        )
+
+    def deliver_slowly() -> None:
+        with schema_context(persona.provider.schema_name):
+            outbox_deliver_account(connector=SlowBilling(), account_id=account.pk)
+        connections.close_all()
+
+    answers = []
+
+    def ask() -> None:
+        browser = Client(HTTP_HOST=host_of(persona.provider), HTTP_AUTHORIZATION=f"Bearer {token}")
+        path = f"/api/v1/accounts/{account.id}/promised-payment"
+        answers.append(browser.post(path, {"amount": "100"}, content_type="application/json"))
+        connections.close_all()
+
+    worker = threading.Thread(target=deliver_slowly)
+    worker.start()
+    assert holding.wait(timeout=10)
+    client = threading.Thread(target=ask)
+    client.start()
+    client.join(timeout=20)
+    answered_while_held = not client.is_alive()
+    release.set()
+    worker.join(timeout=30)
+    client.join(timeout=30)
+
+    assert answered_while_held
+    assert answers[0].status_code == 202
+    with schema_context(persona.provider.schema_name):
+        OutboxMessage.objects.filter(account=account).delete()
