@@ -29,6 +29,8 @@ class Subscription(models.Model):
         Plan, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     scheduled_at = models.DateTimeField(null=True, blank=True)
+    # A voluntary block's end, when the client gave one.
+    suspended_until = models.DateTimeField(null=True, blank=True)
     synced_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -85,9 +85,9 @@ def outbox_deliver_account(*, connector: BillingConnector, account_id: int) -> i
             # cannot skip the message being sent and send the account's next one first. It is a
             # no-key lock: recording a client's new request (a row referring to the account)
             # must not wait while billing takes its time to answer.
-            account = ClientAccount.objects.select_for_update(
-                skip_locked=True, no_key=True
-            ).filter(pk=account_id)
+            account = ClientAccount.objects.select_for_update(skip_locked=True, no_key=True).filter(
+                pk=account_id
+            )
             if not account.exists():
                 return delivered
             message = (

@@ -149,6 +149,7 @@ def subscriptions_upsert(items: Sequence[SubscriptionData], accounts: dict[str, 
             if item.scheduled_change
             else None,
             scheduled_at=item.scheduled_change.effective_at if item.scheduled_change else None,
+            suspended_until=item.suspended_until,
         )
         for item in items
         if item.account_id in accounts and item.plan_id in plans
@@ -166,6 +167,7 @@ def subscriptions_upsert(items: Sequence[SubscriptionData], accounts: dict[str, 
             "identifiers",
             "scheduled_plan",
             "scheduled_at",
+            "suspended_until",
             "synced_at",
         ],
     )

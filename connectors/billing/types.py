@@ -111,6 +111,7 @@ class SubscriptionData:
     ends_at: datetime | None = None
     identifiers: dict = field(default_factory=dict)  # login, ip, msisdn, meter
     scheduled_change: ScheduledChange | None = None
+    suspended_until: datetime | None = None  # a voluntary block's end, if the client gave one
 
 
 class Direction(StrEnum):

@@ -15,8 +15,10 @@ from sandboxes.billing_simulator.instances import Instance
 from sandboxes.billing_simulator.storage import Tx
 
 Body = dict[str, Any]
-# Promised payments wait for their end in the schedule of plan changes, under this key prefix.
+# Promised payments and blocks with an end wait in the schedule of plan changes, under these
+# key prefixes.
 PROMISE_KEY = "promise:"
+RESUME_KEY = "resume:"
 
 
 def _store(tx: Tx, inst: Instance, kind: str, body: Body, moment: datetime, touch: bool) -> None:
@@ -121,6 +123,9 @@ def scheduled_apply(tx: Tx, inst: Instance) -> None:
         if subscription_id.startswith(PROMISE_KEY):
             promise_end(tx, inst, subscription_id.removeprefix(PROMISE_KEY))
             continue
+        if subscription_id.startswith(RESUME_KEY):
+            block_end(tx, inst, subscription_id.removeprefix(RESUME_KEY))
+            continue
         subscription = tx.get(inst.name, "subscription", subscription_id)
         if subscription is None:
             tx.unschedule(inst.name, subscription_id)
@@ -138,3 +143,13 @@ def promise_end(tx: Tx, inst: Instance, account_id: str) -> None:
     amount = Decimal(account["promised_payment"]["value"])
     account["promised_payment"] = None
     balance_adjust(tx, inst, account, -amount, SYSTEM)
+
+
+def block_end(tx: Tx, inst: Instance, subscription_id: str) -> None:
+    """The day the client chose to come back has come: the block is lifted."""
+    tx.unschedule(inst.name, RESUME_KEY + subscription_id)
+    subscription = tx.get(inst.name, "subscription", subscription_id)
+    if subscription is None or subscription["status"] != "suspended":
+        return
+    subscription["suspended_until"] = None
+    status_set(tx, inst, subscription, "active", "subscription.resumed", SYSTEM)

@@ -125,6 +125,7 @@ def subscription(raw: Body, where: str, inst: Instance, now: str) -> Body:
         "identifiers": {"login": None, "ip": None, "msisdn": None, "meter": None}
         | _obj(raw, "identifiers", where),
         "scheduled_change": None,
+        "suspended_until": None,
         "updated_at": now,
     }
 

@@ -211,6 +211,15 @@ def _status_change(request: Request, app: Any, source: str, target: str, event: 
         for field in ("from", "to"):
             if body.get(field) is not None:
                 parse_time(body[field], field)
+        until = parse_time(body["to"], "to") if target == "suspended" and body.get("to") else None
+        if until is not None and until <= utc_now():
+            raise invalid("to", "must be in the future")
+        subscription["suspended_until"] = render_time(until, inst.time_zone) if until else None
+        key = changes.RESUME_KEY + subscription_id
+        if until is not None:
+            tx.schedule(inst.name, key, "", sortable(until), "")
+        else:
+            tx.unschedule(inst.name, key)
         return 200, changes.status_set(tx, inst, subscription, target, event, PORTAL)
 
     return idempotent(request, app, action)

@@ -76,6 +76,9 @@ def test_a_block_until_a_day_then_resuming_reach_billing(client_a, service, bill
     assert in_billing["status"] == "suspended"
     page = browser.get(f"/services/{service.id}/").content.decode()
     assert f"/services/{service.id}/resume" in page
+    back = timezone.localdate() + timedelta(days=14)
+    assert f"до {back.day} " in page
+    assert in_billing["suspended_until"] is not None
 
     act(browser, service, "resume")
 

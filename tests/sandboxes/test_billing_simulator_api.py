@@ -365,3 +365,18 @@ def test_ordering_adds_an_active_service_to_the_account(tenant: Tenant):
     _problem(unknown, 422, "validation_failed")
     services = tenant.get("/accounts/acc:1/subscriptions").json()["items"]
     assert [service["plan_id"] for service in services] == ["tp:5", "tp:7"]
+
+
+def test_a_block_with_an_end_is_lifted_when_the_day_comes(tenant: Tenant):
+    until = (datetime.now(UTC) + timedelta(seconds=1.5)).isoformat()
+
+    blocked = tenant.post("/subscriptions/svc:1/suspend", {"reason": "voluntary", "to": until})
+    past = tenant.post("/subscriptions/svc:2/suspend", {"to": "2020-01-01T00:00:00+00:00"})
+
+    assert blocked.json()["status"] == "suspended"
+    assert blocked.json()["suspended_until"] is not None
+    _problem(past, 422, "validation_failed")
+    time.sleep(2)
+    subscription = tenant.get("/accounts/acc:1/subscriptions").json()["items"][0]
+    assert (subscription["status"], subscription["suspended_until"]) == ("active", None)
+    assert tenant.get("/events").json()["items"][-1]["type"] == "subscription.resumed"

@@ -143,6 +143,7 @@ def subscription(data: Any) -> SubscriptionData:
             plan_id=str(_field(change, "plan_id")),
             effective_at=_time(_field(change, "effective_at"), "scheduled_change.effective_at"),
         ),
+        suspended_until=_optional_time(data.get("suspended_until"), "suspended_until"),
     )
 
 
