@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from cabinet.accounts.models import NOTICE_PLAN_CHANGED_ELSEWHERE, Notice
+from cabinet.accounts.models import NOTICE_PLAN_CHANGED_ELSEWHERE, ClientAccount, Notice
 from cabinet.accounts.services import account_access_grant
 from cabinet.announcements.models import Announcement
 from cabinet.documents.models import Document
@@ -269,3 +269,19 @@ def test_the_forecast_says_when_the_money_runs_out():
     assert forecast.daily_spend == Decimal("50.00")
     assert forecast.runs_out_on == date(2026, 11, 16)
     assert not forecast.already_out
+
+
+def test_a_companys_details_are_on_its_home_page(company_b):
+    account, people = company_b
+    provider = people["owner"].provider
+    with schema_context(provider.schema_name):
+        ClientAccount.objects.filter(pk=account.pk).update(
+            inn="7707083893", kpp="773601001", ogrn="1027700132195", legal_address="Berlin, 1"
+        )
+
+    company = browser_for(people["technician"]).get("/").content.decode()
+
+    assert "7707083893" in company
+    assert "1027700132195" in company
+    assert "Berlin, 1" in company
+    assert "Company details" in company

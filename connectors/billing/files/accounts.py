@@ -8,7 +8,13 @@ from typing import BinaryIO
 from connectors.billing.files.base import FileParser
 from connectors.billing.files.csvrows import header_rows
 from connectors.billing.files.errors import RowProblem
-from connectors.billing.files.holders import check_email, check_inn, check_kpp, check_phone
+from connectors.billing.files.holders import (
+    check_email,
+    check_inn,
+    check_kpp,
+    check_ogrn,
+    check_phone,
+)
 from connectors.billing.files.values import (
     check_moment,
     parse_decimal,
@@ -122,6 +128,7 @@ def _holder(row: dict[str, str]) -> Holder:
     organization = holder_type is HolderType.ORGANIZATION
     inn = row.get("inn", "").strip()
     kpp = row.get("kpp", "").strip()
+    ogrn = row.get("ogrn", "").strip()
     if kpp and not organization:
         raise RowProblem("kpp: a person has no KPP")
     return Holder(
@@ -129,7 +136,7 @@ def _holder(row: dict[str, str]) -> Holder:
         name=require_text(row["holder_name"], "holder_name", _max("holder_name")),
         inn=check_inn(inn, organization=organization) if inn else None,
         kpp=check_kpp(kpp) if kpp else None,
-        ogrn=_optional_text(row, "ogrn"),
+        ogrn=check_ogrn(ogrn, organization=organization) if ogrn else None,
         legal_address=_optional_text(row, "legal_address"),
     )
 

@@ -41,6 +41,19 @@ def check_inn(inn: str, *, organization: bool) -> str:
     return inn
 
 
+def check_ogrn(ogrn: str, *, organization: bool) -> str:
+    """OGRN (13 digits, a company) or OGRNIP (15 digits, a sole proprietor) with its check
+    digit: the number without its last digit modulo 11 (13 for OGRNIP), then modulo 10."""
+    if not ogrn.isdigit() or len(ogrn) not in (13, 15):
+        raise RowProblem(f"ogrn: {ogrn!r} is not 13 or 15 digits")
+    divisor = 11 if len(ogrn) == 13 else 13
+    if int(ogrn[:-1]) % divisor % 10 != int(ogrn[-1]):
+        raise RowProblem(f"ogrn: {ogrn} has a wrong check digit")
+    if not organization:
+        raise RowProblem("ogrn: a person has no OGRN")
+    return ogrn
+
+
 def check_kpp(kpp: str) -> str:
     """KPP: 9 characters, the 5th and 6th may be Latin capitals."""
     if not _KPP.fullmatch(kpp):

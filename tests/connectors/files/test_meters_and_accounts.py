@@ -185,3 +185,32 @@ def test_free_text_too_long_to_store_is_refused_with_its_row() -> None:
         RowError(3, "holder_name: longer than 300 characters", "file 1"),
         RowError(4, "address: longer than 500 characters", "file 1"),
     )
+
+
+def test_ogrn_check_digits_and_who_may_have_one() -> None:
+    header = (
+        "account_id;contract_number;status;holder_type;holder_name;ogrn;balance;currency;"
+        "balance_as_of"
+    )
+    rows = "\n".join(
+        [
+            header,
+            "B-1;N-1;active;organization;ПАО Банк;1027700132195;0;RUB;2026-11-30T21:00:00Z",
+            "B-2;N-2;active;organization;ИП Петров;304500116000157;0;RUB;2026-11-30T21:00:00Z",
+            "B-3;N-3;active;organization;ООО Опечатка;1027700132196;0;RUB;2026-11-30T21:00:00Z",
+            "B-4;N-4;active;person;Сидоров;1027700132195;0;RUB;2026-11-30T21:00:00Z",
+            "B-5;N-5;active;organization;ООО Коротко;12345;0;RUB;2026-11-30T21:00:00Z",
+        ]
+    )
+
+    with pytest.raises(ImportRejected) as rejected:
+        list(AccountsCsvParser(_stream(rows), now=NOW).records())
+
+    assert rejected.value.errors == (
+        RowError(4, "ogrn: 1027700132196 has a wrong check digit", "file 1"),
+        RowError(5, "ogrn: a person has no OGRN", "file 1"),
+        RowError(6, "ogrn: '12345' is not 13 or 15 digits", "file 1"),
+    )
+    good = "\n".join(rows.splitlines()[:3])
+    company, sole_trader = AccountsCsvParser(_stream(good), now=NOW).records()
+    assert (company.holder.ogrn, sole_trader.holder.ogrn) == ("1027700132195", "304500116000157")
