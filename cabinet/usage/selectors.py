@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Max, Sum, Value, When
+from django.db.models import F, Max, Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from cabinet.services.models import Subscription
@@ -87,16 +87,11 @@ def usage_series_of(account: Any, subscription_id: int | None = None) -> list[Se
     rows = UsageDaily.objects.filter(account=account)
     if subscription_id is not None:
         rows = rows.filter(subscription_id=subscription_id)
-    # What was actually used comes first (the page opens on it), then the rest by name.
+    # What was used most recently comes first (the page opens on it), then the rest by name.
     found = (
         rows.values_list("metric", "direction", "unit")
-        .annotate(used=Max("quantity"))
-        .order_by(
-            Case(When(used__gt=0, then=Value(0)), default=Value(1)),
-            "metric",
-            "direction",
-            "unit",
-        )
+        .annotate(last_used=Max("day", filter=Q(quantity__gt=0)))
+        .order_by(F("last_used").desc(nulls_last=True), "metric", "direction", "unit")
     )
     return [Series(metric, direction, unit) for metric, direction, unit, _used in found]
 

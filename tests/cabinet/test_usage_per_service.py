@@ -151,10 +151,22 @@ def test_the_usage_page_opens_on_what_was_actually_used(client_a):
         account = make_account("acc:1", number="10001")
         account_access_grant(user=client_a.user, account=account, role="owner")
         day = timezone.now().replace(hour=12) - timedelta(days=1)
-        # Unanswered calls (zero seconds) sort before data by name, but nothing was used.
+        # Calls sort before data by name, but the last call was months ago and the one
+        # yesterday went unanswered (zero seconds).
         calls = record("c", "10001", day, "0")
         calls = calls.__class__(**{**calls.__dict__, "metric": "calls", "unit": "s"})
-        usage_ingest(records=[calls, record("d", "10001", day, str(2 * 10**9))], time_zone="UTC")
+        old_call = calls.__class__(
+            **{
+                **calls.__dict__,
+                "source_key": "c-old",
+                "quantity": Decimal(60),
+                "started_at": day - timedelta(days=90),
+            }
+        )
+        usage_ingest(
+            records=[calls, old_call, record("d", "10001", day, str(2 * 10**9))],
+            time_zone="UTC",
+        )
 
     page = browser_for(client_a).get("/usage/").content.decode()
 
