@@ -17,7 +17,7 @@ _STAGING = """
     CREATE TEMP TABLE usage_staging (
         source_key text, account_ref text, metric text, unit text, direction text,
         quantity numeric, started_at timestamptz, ended_at timestamptz, source_type text,
-        attributes jsonb
+        attributes jsonb, service_ref text
     ) ON COMMIT DROP
 """
 
@@ -69,10 +69,17 @@ _INSERT_AND_ROLL_UP = (
                s.quantity, s.started_at, s.ended_at, s.source_type, s.attributes
         FROM usage_staging s LEFT JOIN usage_references r ON r.ref = s.account_ref
         ON CONFLICT (source_key) DO NOTHING
-        RETURNING account_id, account_ref, started_at, metric, unit, direction, quantity
+        RETURNING source_key, account_id, account_ref, started_at, metric, unit, direction,
+                  quantity
     ), with_service AS (
-        SELECT i.*, r.subscription_id
-        FROM inserted i LEFT JOIN usage_references r ON r.ref = i.account_ref
+        -- The service the source named (a billing feed's subscription id) or else the one whose
+        -- identifier the record carries; only a service of the record's own account counts.
+        SELECT i.*, COALESCE(named.id, r.subscription_id) AS subscription_id
+        FROM inserted i
+        LEFT JOIN usage_references r ON r.ref = i.account_ref
+        LEFT JOIN usage_staging s ON s.service_ref IS NOT NULL AND s.source_key = i.source_key
+        LEFT JOIN services_subscription named
+               ON named.external_id = s.service_ref AND named.account_id = i.account_id
     ), """
     + _ROLL_UP.format(source="with_service")
     + """
@@ -130,6 +137,7 @@ def _row(record: UsageRecordData) -> tuple:
         record.ended_at,
         record.source_type,
         json.dumps(record.attributes, default=str),
+        record.service_ref,
     )
 
 
@@ -145,7 +153,7 @@ def usage_ingest(*, records: Iterable[UsageRecordData], time_zone: str) -> Inges
         cursor.execute(_STAGING)
         with cursor.copy(
             "COPY usage_staging (source_key, account_ref, metric, unit, direction, quantity, "
-            "started_at, ended_at, source_type, attributes) FROM STDIN"
+            "started_at, ended_at, source_type, attributes, service_ref) FROM STDIN"
         ) as copy:
             for record in records:
                 copy.write_row(_row(record))

@@ -139,6 +139,8 @@ class UsageRecordData:
     direction: Direction | None = None
     source_type: str = ""  # radacct | radius_detail | asterisk_csv | meter_reading | billing
     attributes: dict = field(default_factory=dict)
+    # The billing system's id of the service the record belongs to, when the source says so.
+    service_ref: str | None = None
 
 
 class DocumentKind(StrEnum):

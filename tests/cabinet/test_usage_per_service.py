@@ -171,3 +171,23 @@ def test_the_usage_page_opens_on_what_was_actually_used(client_a):
     page = browser_for(client_a).get("/usage/").content.decode()
 
     assert "2&nbsp;ГБ" in page
+
+
+def test_a_billing_feed_record_counts_for_the_service_it_names(client_a, two_lines):
+    account, home, dacha, other = two_lines
+    day = timezone.now().replace(hour=12) - timedelta(days=3)  # a day of its own
+    from_billing = record("f1", "acc:1", day, "250")
+    named = from_billing.__class__(**{**from_billing.__dict__, "service_ref": "svc:2"})
+    # A record naming a service of another account counts for its own account alone.
+    stray = from_billing.__class__(
+        **{**from_billing.__dict__, "source_key": "f2", "service_ref": "svc:9"}
+    )
+    with schema_context(client_a.provider.schema_name):
+        usage_ingest(records=[named, stray], time_zone="Europe/Moscow")
+        rows = dict(
+            UsageDaily.objects.filter(account=account, quantity=250).values_list(
+                "subscription_id", "quantity"
+            )
+        )
+
+    assert rows == {dacha.id: Decimal("250.0000"), None: Decimal("250.0000")}

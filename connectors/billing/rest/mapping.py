@@ -161,6 +161,7 @@ def usage(data: Any) -> UsageRecordData:
         direction=None if not direction else _convert(direction, "direction", Direction),
         source_type=str(source.get("type") or "billing"),
         attributes=dict(data.get("attributes") or {}),
+        service_ref=str(data["subscription_id"]) if data.get("subscription_id") else None,
     )
 
 
