@@ -27,14 +27,12 @@ from api.client import (
 )
 from cabinet.accounts.models import Capability
 from cabinet.catalog.models import Plan
-from cabinet.catalog.selectors import catalog_for
+from cabinet.catalog.selectors import catalog_seen_by
 from cabinet.forms import PromisedPaymentForm, ServiceActionForm
 from cabinet.services.changes import (
     SERVICE_ACTIONS,
     ChangeRefused,
     OrderState,
-    change_modes_of,
-    orders_open_of,
     promised_payment_limit,
     promised_payment_open,
     promised_payment_request,
@@ -43,7 +41,6 @@ from cabinet.services.changes import (
     service_actions_open,
     service_change_states,
     service_order_request,
-    writable_connection,
 )
 from cabinet.services.models import Subscription
 from cabinet.sync.models import OutboxMessage
@@ -147,14 +144,7 @@ class CatalogListApi(APIView):
     def get(self, request: Request, account_id: int) -> Response:
         access = _access(request, account_id)
         _module(request, Module.CATALOG)
-        self_service = Module.SELF_SERVICE in _provider(request).modules and access.can_services
-        connection = writable_connection() if self_service else None
-        items = catalog_for(
-            account=access.account,
-            switching=bool(change_modes_of(connection)),
-            ordering=orders_open_of(connection),
-            holdings=access.can_services,
-        )
+        items = catalog_seen_by(access=access, modules=_provider(request).modules)
         return Response(CatalogItemSerializer(items, many=True).data)
 
 

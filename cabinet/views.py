@@ -28,7 +28,7 @@ from cabinet.accounts.registration import (
     registration_start,
 )
 from cabinet.catalog.models import PlanShowcase
-from cabinet.catalog.selectors import catalog_for
+from cabinet.catalog.selectors import catalog_seen_by
 from cabinet.documents.models import Document
 from cabinet.documents.services import document_file_get
 from cabinet.forms import (
@@ -44,12 +44,9 @@ from cabinet.payments.models import BillingPayment
 from cabinet.selectors import document_list, home_overview, payment_list
 from cabinet.services.changes import (
     ChangeRefused,
-    change_modes_of,
-    orders_open_of,
     plan_change_modes,
     plan_change_request,
     plan_change_targets,
-    writable_connection,
 )
 from cabinet.services.models import Subscription
 from cabinet.sync.tasks import outbox_deliver_task
@@ -328,15 +325,7 @@ def catalog(request: ClientRequest) -> HttpResponse:
     provider = _provider(request)
     if Module.CATALOG not in provider.modules:
         return render(request, "errors/not_found.html", status=404)
-    access = request.account_choice.current
-    self_service = Module.SELF_SERVICE in provider.modules and access.can_services
-    connection = writable_connection() if self_service else None
-    items = catalog_for(
-        account=access.account,
-        switching=bool(change_modes_of(connection)),
-        ordering=orders_open_of(connection),
-        holdings=access.can_services,
-    )
+    items = catalog_seen_by(access=request.account_choice.current, modules=provider.modules)
     context = {"items": items, "choice": request.account_choice}
     return render(request, "cabinet/catalog.html", context)
 

@@ -1,12 +1,21 @@
 """The catalog as a client sees it: the provider's plans with its own words and pictures, and
 what this account can do with each."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 from cabinet.catalog.models import Plan, PlanShowcase
-from cabinet.services.changes import OrderState, orderable, orders_waiting
+from cabinet.services.changes import (
+    OrderState,
+    change_modes_of,
+    orderable,
+    orders_open_of,
+    orders_waiting,
+    writable_connection,
+)
 from cabinet.services.models import SubscriptionStatus
+from tenants.presets import Module
 
 
 @dataclass(frozen=True)
@@ -50,3 +59,16 @@ def catalog_for(
         )
         for plan in plans
     ]
+
+
+def catalog_seen_by(*, access: Any, modules: Collection[str]) -> list[CatalogItem]:
+    """The catalog as one user of an account sees it: switching and ordering only where the
+    provider lets clients change services and the user's role sees services."""
+    self_service = Module.SELF_SERVICE in modules and access.can_services
+    connection = writable_connection() if self_service else None
+    return catalog_for(
+        account=access.account,
+        switching=bool(change_modes_of(connection)),
+        ordering=orders_open_of(connection),
+        holdings=access.can_services,
+    )

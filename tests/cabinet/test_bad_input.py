@@ -20,6 +20,7 @@ from cabinet.usage.models import UsageDaily
 from connectors.models import BillingConnection
 from tenants.models import Provider
 from tenants.users.models import Role
+from tests.api.test_client_api import token_for
 from tests.cabinet.factories import make_account, make_plan, make_subscription
 from tests.cabinet.test_client_pages import pay
 from tests.cabinet.test_home import make_document
@@ -40,15 +41,7 @@ def page_browser(persona) -> Client:
 
 
 def api_browser(persona) -> Client:
-    token = (
-        Client(HTTP_HOST=host_of(persona.provider))
-        .post(
-            "/api/v1/tokens",
-            {"username": persona.user.email, "password": PASSWORD},
-            content_type="application/json",
-        )
-        .json()["token"]
-    )
+    token = token_for(persona)
     return Client(
         HTTP_HOST=host_of(persona.provider),
         HTTP_AUTHORIZATION=f"Bearer {token}",

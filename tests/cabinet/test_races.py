@@ -19,8 +19,9 @@ from cabinet.sync.outbox import outbox_deliver_account, outbox_enqueue
 from connectors.billing.base import WriteResult
 from connectors.models import BillingConnection
 from tenants.users.models import Role, User
+from tests.api.test_client_api import token_for
 from tests.cabinet.factories import make_account, make_plan, make_subscription
-from tests.conftest import PASSWORD, host_of, make_user
+from tests.conftest import host_of, make_user
 
 
 @pytest.fixture
@@ -58,15 +59,7 @@ def test_a_double_tap_records_one_tariff_change(committed_subscriber, monkeypatc
         return real_enqueue(**kwargs)
 
     monkeypatch.setattr(changes, "outbox_enqueue", enqueue)
-    token = (
-        Client(HTTP_HOST=host_of(persona.provider))
-        .post(
-            "/api/v1/tokens",
-            {"username": persona.user.email, "password": PASSWORD},
-            content_type="application/json",
-        )
-        .json()["token"]
-    )
+    token = token_for(persona)
     answers = []
     path = f"/api/v1/accounts/{account.id}/services/{subscription.id}/plan-change"
 
@@ -141,15 +134,7 @@ def test_a_promise_is_recorded_while_delivery_holds_the_account(committed_subscr
     request must not wait behind it (two double taps are still told apart)."""
     persona, account, _subscription, _target = committed_subscriber
     monkeypatch.setattr("api.service_changes.provider_task_send", lambda *args, **kwargs: None)
-    token = (
-        Client(HTTP_HOST=host_of(persona.provider))
-        .post(
-            "/api/v1/tokens",
-            {"username": persona.user.email, "password": PASSWORD},
-            content_type="application/json",
-        )
-        .json()["token"]
-    )
+    token = token_for(persona)
     holding, release = threading.Event(), threading.Event()
 
     class SlowBilling:
