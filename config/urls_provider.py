@@ -13,6 +13,7 @@ from branding import views as branding_views
 from cabinet import service_views
 from cabinet import views as cabinet_views
 from config.health import health
+from console import gateway_views
 from console import views as console_views
 
 urlpatterns = [
@@ -48,6 +49,11 @@ urlpatterns = [
     path("manage/sync/", console_views.manage_sync, name="console-manage-sync"),
     path("manage/clients/", console_views.manage_clients, name="console-manage-clients"),
     path("manage/catalog/", console_views.manage_catalog, name="console-manage-catalog"),
+    path(
+        "manage/payments/gateway",
+        gateway_views.manage_payment_gateway,
+        name="console-manage-payment-gateway",
+    ),
     path("manage/catalog/<int:plan_id>", console_views.manage_plan, name="console-manage-plan"),
     path(
         "manage/announcements/",

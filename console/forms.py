@@ -4,6 +4,16 @@ from django.utils.translation import gettext_lazy as _
 from cabinet.accounts.models import AccessRole
 from cabinet.announcements.models import Announcement
 from cabinet.sync.imports import check_total_size
+from connectors.models import (
+    GatewayKind,
+    GatewayMode,
+    PaymentMode,
+    PaymentPurpose,
+    PaymentSubject,
+    ReceiptContact,
+    TaxSystem,
+    VatCode,
+)
 
 FORMATS = [
     ("", _("Recognise automatically")),
@@ -95,3 +105,82 @@ class PlanShowcaseForm(forms.Form):
     remove_picture = forms.BooleanField(label=_("Remove the picture"), required=False)
     position = forms.IntegerField(label=_("Position"), min_value=0, max_value=32767, initial=100)
     hidden = forms.BooleanField(label=_("Hide from the catalog"), required=False)
+
+
+class PaymentGatewayForm(forms.Form):
+    """The provider's gateway account; secret fields are never filled in from what is stored."""
+
+    kind = forms.ChoiceField(label=_("Gateway"), choices=GatewayKind.choices)
+    mode = forms.ChoiceField(label=_("Mode"), choices=GatewayMode.choices)
+    shop_id = forms.CharField(label=_("YooKassa shop ID"), required=False, max_length=20)
+    secret_key = forms.CharField(
+        label=_("Secret key"),
+        required=False,
+        max_length=255,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+    )
+    webhook_secret = forms.CharField(
+        label=_("Stripe webhook signing secret"),
+        required=False,
+        max_length=255,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+    )
+    min_amount = forms.DecimalField(label=_("Smallest payment"), max_digits=14, decimal_places=2)
+    max_amount = forms.DecimalField(label=_("Largest payment"), max_digits=14, decimal_places=2)
+    purposes = forms.MultipleChoiceField(
+        label=_("Clients may pay"),
+        choices=PaymentPurpose.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    tax_system = forms.TypedChoiceField(
+        label=_("Tax system"),
+        choices=[("", "—"), *TaxSystem.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    vat_code = forms.TypedChoiceField(
+        label=_("VAT on receipts"),
+        choices=[("", "—"), *VatCode.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    payment_subject = forms.ChoiceField(
+        label=_("Payment subject"), choices=[("", "—"), *PaymentSubject.choices], required=False
+    )
+    payment_mode = forms.ChoiceField(
+        label=_("Payment method on receipts"),
+        choices=[("", "—"), *PaymentMode.choices],
+        required=False,
+    )
+    receipt_contact = forms.ChoiceField(
+        label=_("Send receipts to the client's"),
+        choices=[("", "—"), *ReceiptContact.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, service_types: list[str], hints: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, hint in hints.items():
+            self.fields[name].help_text = _("Stored: %(hint)s. Leave empty to keep it.") % {
+                "hint": hint
+            }
+        # A VAT rate per kind of service, where it differs from the one above.
+        for service_type in service_types:
+            self.fields[f"vat_{service_type}"] = forms.TypedChoiceField(
+                label=_("VAT for %(kind)s") % {"kind": service_type},
+                choices=[("", _("As above")), *VatCode.choices],
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+        self.service_types = service_types
+
+    def vat_codes(self) -> dict[str, int]:
+        return {
+            service_type: self.cleaned_data[f"vat_{service_type}"]
+            for service_type in self.service_types
+            if self.cleaned_data.get(f"vat_{service_type}")
+        }
