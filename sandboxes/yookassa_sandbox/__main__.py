@@ -18,9 +18,15 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(min(length, 1024 * 1024)) if length > 0 else b""
         headers = {name.lower(): value for name, value in self.headers.items()}
         answer = self.sandbox.handle(self.command, self.path, headers, body)
-        data = json.dumps(answer.body, ensure_ascii=False).encode()
+        if answer.html:
+            data, content_type = answer.html.encode(), "text/html; charset=utf-8"
+        else:
+            data = json.dumps(answer.body, ensure_ascii=False).encode() if answer.body else b""
+            content_type = "application/json; charset=utf-8"
         self.send_response(answer.status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Type", content_type)
+        if answer.location:
+            self.send_header("Location", answer.location)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)

@@ -123,3 +123,39 @@ def test_a_slow_gateway_runs_into_this_shops_own_timeout(sandbox):
 
 def test_the_secret_key_never_shows_in_the_shops_repr(sandbox):
     assert "secret" not in repr(shop(sandbox, "700007"))
+
+
+@pytest.mark.parametrize(
+    ("outcome", "status", "reason"),
+    [("succeed", "succeeded", None), ("decline", "canceled", "card_expired")],
+)
+def test_the_hosted_page_settles_the_payment_and_notifies_its_shop_only(
+    sandbox, receiver, outcome, status, reason
+):
+    provider, other = shop(sandbox, "800008"), shop(sandbox, "900009")
+    requests.put(f"{sandbox}/_admin/shops/800008", json={"webhook_url": receiver.url}, timeout=5)
+    payment = provider.create_payment(top_up("250.00", "A-1"), idempotency_key=f"page-{outcome}")
+    other.create_payment(top_up("1.00", "B-1"), idempotency_key=f"other-{outcome}")
+    page = requests.get(payment.confirmation.confirmation_url, timeout=5)
+
+    paid = requests.post(
+        payment.confirmation.confirmation_url,
+        data={"outcome": outcome},
+        allow_redirects=False,
+        timeout=5,
+    )
+    again = requests.post(
+        payment.confirmation.confirmation_url, data={"outcome": "succeed"}, timeout=5
+    )
+
+    assert "250.00" in page.text
+    assert paid.status_code == 303
+    assert paid.headers["Location"] == "https://svyaz.example/payments/"
+    assert again.status_code == 400
+    settled = provider.find_payment(payment.id)
+    assert settled.status == status
+    if reason:
+        assert settled.cancellation_details.reason == reason
+    notifications = receiver.wait_for(1)
+    assert [n["object"]["id"] for n in notifications] == [payment.id]
+    assert notifications[0]["event"] == f"payment.{status}"
