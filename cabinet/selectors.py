@@ -24,6 +24,7 @@ from cabinet.accounts.selectors import BalanceView, account_balance
 from cabinet.announcements.models import Announcement
 from cabinet.catalog.models import Plan
 from cabinet.documents.models import Document
+from cabinet.payments.services import top_ups_open
 from cabinet.services.changes import (
     ChangeState,
     change_modes_of,
@@ -89,6 +90,7 @@ class HomeOverview:
     changeable: set[int]  # subscriptions the client may switch to another tariff
     promise_open: bool  # the client may ask for a promised payment now
     promise_state: OutboxMessage | None  # one waiting for billing or refused lately
+    pay_open: bool  # the client can top up online here
 
 
 def period_start(today: date) -> date:
@@ -163,6 +165,7 @@ def home_overview(*, access: AccountAccess, provider: Provider) -> HomeOverview:
         and not account.promise_running
         and account.status != AccountStatus.CLOSED,
         promise_state=promised_payment_state(account) if connection and sees_money else None,
+        pay_open=sees_money and Module.PAYMENTS in modules and top_ups_open() is not None,
     )
 
 

@@ -7,10 +7,11 @@ from api import client as client_api
 from api import service_changes as service_changes_api
 from api.billing_events import BillingEventReceiveApi
 from api.imports import ExchangeFileImportApi, ExchangeImportGetApi
+from api.payment_notifications import YooKassaNotificationApi
 from api.tokens import TokenCreateApi, TokenDeleteApi
 from api.v1 import CurrentUserGetApi
 from branding import views as branding_views
-from cabinet import service_views
+from cabinet import payment_views, service_views
 from cabinet import views as cabinet_views
 from config.health import health
 from console import gateway_views
@@ -44,6 +45,13 @@ urlpatterns = [
         name="cabinet-service-action",
     ),
     path("catalog/<int:plan_id>/order", service_views.service_order, name="cabinet-order"),
+    path("pay/", payment_views.top_up, name="cabinet-top-up"),
+    path("pay/<uuid:payment_id>/", payment_views.online_payment, name="cabinet-online-payment"),
+    path(
+        "api/v1/payments/yookassa/notifications",
+        YooKassaNotificationApi.as_view(),
+        name="api-yookassa-notifications",
+    ),
     path("promised-payment/", service_views.promised_payment, name="cabinet-promised-payment"),
     path("manage/", console_views.manage_home, name="console-manage-home"),
     path("manage/sync/", console_views.manage_sync, name="console-manage-sync"),

@@ -1,3 +1,5 @@
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -27,3 +29,43 @@ class BillingPayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency} {self.posted_at:%Y-%m-%d}"
+
+
+class PaymentStatus(models.TextChoices):
+    CREATED = "created", _("Being prepared")
+    PENDING = "pending", _("Waiting for the payment")
+    SUCCEEDED = "succeeded", _("Paid")
+    CANCELED = "canceled", _("Not paid")
+
+
+class OnlinePayment(models.Model):
+    """A payment a client makes in the cabinet through the provider's gateway. Its id is the
+    idempotency key at the gateway, so asking twice never charges twice; a succeeded one is
+    posted to billing once, through the outbox."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    account = models.ForeignKey(
+        ClientAccount, on_delete=models.PROTECT, related_name="online_payments"
+    )
+    user = models.ForeignKey(
+        "users.User", on_delete=models.SET_NULL, null=True, related_name="online_payments"
+    )
+    purpose = models.CharField(_("purpose"), max_length=10)
+    amount = amount_field(_("amount"))
+    currency = currency_field()
+    gateway = models.CharField(max_length=10)
+    gateway_payment_id = models.CharField(max_length=64, blank=True, db_index=True)
+    confirmation_url = models.URLField(max_length=1000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.CREATED
+    )
+    cancellation_reason = models.CharField(max_length=100, blank=True)
+    posted_to_billing = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} {self.status}"

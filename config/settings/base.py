@@ -217,6 +217,23 @@ CREDENTIALS_KEYS = env.list("CREDENTIALS_KEYS", default=[])
 # Hosts and networks outbound connector calls may reach although they are loopback or private
 # (e.g. "127.0.0.1", "10.0.0.0/8"); empty in production. The demo and tests allow the simulator.
 CONNECTOR_ALLOWED_NETWORKS = env.list("CONNECTOR_ALLOWED_NETWORKS", default=[])
+# YooKassa's API (the demo and the tests point it at the local sandbox) and how long a provider's
+# request to it may take.
+YOOKASSA_API_URL = env("YOOKASSA_API_URL", default="https://api.yookassa.ru/v3")
+GATEWAY_TIMEOUT_SECONDS = env.float("GATEWAY_TIMEOUT_SECONDS", default=15.0)
+# Where YooKassa sends notifications from (its published list); nothing else is believed.
+YOOKASSA_NOTIFICATION_NETWORKS = env.list(
+    "YOOKASSA_NOTIFICATION_NETWORKS",
+    default=[
+        "185.71.76.0/27",
+        "185.71.77.0/27",
+        "77.75.153.0/25",
+        "77.75.156.11/32",
+        "77.75.156.35/32",
+        "77.75.154.128/25",
+        "2a02:5180::/32",
+    ],
+)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kabinet <no-reply@localhost>")

@@ -6,7 +6,13 @@ from django_tenants.utils import schema_context
 from cabinet.sync.connection import billing_connector
 from cabinet.sync.services import accounts_sync, catalog_sync
 from connectors.models import BillingConnection
-from tests.sandboxes.conftest import Tenant, billing, sample_seed, simulator  # noqa: F401
+from tests.sandboxes.conftest import (  # noqa: F401
+    Tenant,
+    billing,
+    sample_seed,
+    sandbox,
+    simulator,
+)
 
 
 @pytest.fixture

@@ -269,3 +269,25 @@ def receiver() -> Iterator[Receiver]:
     running = Receiver()
     yield running
     running.close()
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[str]:
+    """The YooKassa sandbox, a process of its own; its base URL."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sandboxes.yookassa_sandbox", "--port", "0"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    selector = selectors.DefaultSelector()
+    selector.register(process.stdout, selectors.EVENT_READ)
+    if not selector.select(timeout=15):
+        process.kill()
+        pytest.fail("the YooKassa sandbox did not start within 15 s")
+    line = process.stdout.readline().strip()
+    assert line.startswith("yookassa sandbox listening on http://"), line
+    yield line.rpartition(" ")[2]
+    process.terminate()
+    process.wait(timeout=10)

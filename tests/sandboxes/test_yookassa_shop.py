@@ -1,42 +1,14 @@
 """Each provider's YooKassa shop through the SDK's models against the sandbox over HTTP: its own
 credentials and timeout, idempotent creation, and nothing shared between providers."""
 
-import selectors
-import subprocess
-import sys
 import threading
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 import requests
 
 from connectors.errors import Rejected, Unavailable
 from connectors.payments.yookassa import YooKassaShop
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "sandboxes.yookassa_sandbox", "--port", "0"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
-    if not selector.select(timeout=15):
-        process.kill()
-        pytest.fail("the YooKassa sandbox did not start within 15 s")
-    line = process.stdout.readline().strip()
-    assert line.startswith("yookassa sandbox listening on http://"), line
-    yield line.rpartition(" ")[2]
-    process.terminate()
-    process.wait(timeout=10)
 
 
 def shop(base: str, shop_id: str, timeout: float = 5) -> YooKassaShop:

@@ -1,0 +1,82 @@
+"""YooKassa's notifications about a provider's payments, on the provider's own domain.
+
+YooKassa does not sign them: a notification is believed only from YooKassa's addresses
+(YOOKASSA_NOTIFICATION_NETWORKS), and even then only what the gateway says when asked again with
+the provider's own credentials counts. A payment this provider does not know is refused (404),
+so a notification meant for another provider changes nothing here.
+"""
+
+import ipaddress
+import json
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.parsers import BaseParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cabinet.payments.models import OnlinePayment, PaymentStatus
+from cabinet.payments.services import online_payment_settle
+from cabinet.sync.tasks import outbox_deliver_task
+from connectors.errors import ConnectorError
+from tenants.tasks import provider_task_send
+from tenants.users.lockout import client_address
+
+logger = logging.getLogger(__name__)
+MAX_NOTIFICATION_BYTES = 64 * 1024
+
+
+class RawParser(BaseParser):
+    media_type = "*/*"
+
+    def parse(self, stream, media_type=None, parser_context=None):  # type: ignore[no-untyped-def]
+        return stream.read(MAX_NOTIFICATION_BYTES + 1)
+
+
+def _from_yookassa(address: str | None) -> bool:
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    return any(
+        ip in ipaddress.ip_network(network, strict=False)
+        for network in settings.YOOKASSA_NOTIFICATION_NETWORKS
+    )
+
+
+class YooKassaNotificationApi(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    parser_classes = [RawParser]
+
+    @extend_schema(exclude=True)  # YooKassa's format, not Kabinet's API
+    def post(self, request: Request) -> Response:
+        provider = getattr(request._request, "provider", None)
+        address = client_address(request._request)
+        if provider is None or not _from_yookassa(address):
+            logger.warning("payment notification refused from %s", address)
+            return Response({"detail": "not found"}, status=status.HTTP_404_NOT_FOUND)
+        raw = request.data if isinstance(request.data, bytes) else b""
+        try:
+            if len(raw) > MAX_NOTIFICATION_BYTES:
+                raise ValueError("too large")
+            payment_id = str(json.loads(raw)["object"]["id"])
+        except (ValueError, KeyError, TypeError):
+            return Response({"detail": "not a notification"}, status=status.HTTP_400_BAD_REQUEST)
+        payment = OnlinePayment.objects.filter(gateway_payment_id=payment_id).first()
+        if payment is None:
+            logger.warning("notification for a payment %s unknown here", payment_id[:64])
+            return Response({"detail": "not found"}, status=status.HTTP_404_NOT_FOUND)
+        try:
+            payment = online_payment_settle(payment_id=payment.pk)
+        except ConnectorError:
+            # YooKassa asks again later; the client's return page may settle it first.
+            return Response({"detail": "try later"}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        if payment.status == PaymentStatus.SUCCEEDED:
+            transaction.on_commit(lambda: provider_task_send(outbox_deliver_task, provider))
+        return Response({"status": payment.status})

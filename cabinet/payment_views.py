@@ -1,0 +1,94 @@
+"""Topping up the balance through the provider's gateway, and the page the client comes back to."""
+
+import contextlib
+from decimal import Decimal
+from typing import cast
+
+from django import forms
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from cabinet.access import ClientRequest, client_page
+from cabinet.accounts.models import Capability
+from cabinet.payments.models import OnlinePayment, PaymentStatus
+from cabinet.payments.services import (
+    PaymentRefused,
+    online_payment_settle,
+    online_payment_start,
+    top_ups_open,
+)
+from cabinet.sync.tasks import outbox_deliver_task
+from connectors.errors import ConnectorError
+from tenants.models import Provider
+from tenants.presets import Module
+from tenants.tasks import provider_task_send
+
+
+class TopUpForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Amount"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+    )
+
+
+def _provider(request: HttpRequest) -> Provider:
+    return cast(Provider, getattr(request, "provider", None))
+
+
+def _payments_on(request: HttpRequest) -> bool:
+    return Module.PAYMENTS in _provider(request).modules and top_ups_open() is not None
+
+
+@require_http_methods(["GET", "POST"])
+@client_page(Capability.MONEY)
+def top_up(request: ClientRequest) -> HttpResponse:
+    if not _payments_on(request):
+        return render(request, "errors/not_found.html", status=404)
+    account = request.account_choice.current.account
+    gateway = top_ups_open()
+    posted = request.method == "POST"
+    form = TopUpForm(
+        request.POST if posted else None, initial={"amount": account.recommended_payment}
+    )
+    context = {
+        "form": form,
+        "account": account,
+        "gateway": gateway,
+        "choice": request.account_choice,
+    }
+    if posted and form.is_valid():
+        try:
+            payment = online_payment_start(
+                account=account,
+                user=request.user,
+                amount=form.cleaned_data["amount"],
+                return_url_for=lambda made: request.build_absolute_uri(
+                    reverse("cabinet-online-payment", args=[made.id])
+                ),
+            )
+        except PaymentRefused as refused:
+            form.add_error("amount", str(refused))
+        else:
+            return redirect(payment.confirmation_url)
+    status = 400 if form.errors else 200
+    return render(request, "cabinet/top_up.html", context, status=status)
+
+
+@require_safe
+@client_page(Capability.MONEY)
+def online_payment(request: ClientRequest, payment_id) -> HttpResponse:
+    """Where the gateway sends the client back: the payment's live state until it settles."""
+    account = request.account_choice.current.account
+    payment = get_object_or_404(OnlinePayment, pk=payment_id, account=account)
+    if payment.status == PaymentStatus.PENDING:
+        # A gateway that is not answering leaves it pending; the page asks again shortly.
+        with contextlib.suppress(ConnectorError):
+            payment = online_payment_settle(payment_id=payment.pk)
+        if payment.status == PaymentStatus.SUCCEEDED:
+            provider = _provider(request)
+            transaction.on_commit(lambda: provider_task_send(outbox_deliver_task, provider))
+    context = {"payment": payment, "choice": request.account_choice}
+    return render(request, "cabinet/online_payment.html", context)
