@@ -3,8 +3,10 @@ a registration code get no more than the five tries one at a time would."""
 
 import contextlib
 import threading
+from decimal import Decimal
 
 import pytest
+import requests
 from django.db import connections
 from django.test import Client
 from django_tenants.utils import schema_context
@@ -13,11 +15,13 @@ from cabinet.accounts import registration
 from cabinet.accounts.models import ClientAccount, RegistrationCode
 from cabinet.accounts.services import account_access_grant
 from cabinet.catalog.models import Plan
+from cabinet.payments.models import OnlinePayment
 from cabinet.services import changes
 from cabinet.sync.models import OutboxKind, OutboxMessage
 from cabinet.sync.outbox import outbox_deliver_account, outbox_enqueue
 from connectors.billing.base import WriteResult
-from connectors.models import BillingConnection
+from connectors.models import BillingConnection, PaymentGateway
+from connectors.payments.yookassa import YooKassaShop
 from tenants.users.models import Role, User
 from tests.api.test_client_api import token_for
 from tests.cabinet.factories import make_account, make_plan, make_subscription
@@ -190,3 +194,73 @@ def test_a_promise_is_recorded_while_delivery_holds_the_account(committed_subscr
     assert answers[0].status_code == 202
     with schema_context(persona.provider.schema_name):
         OutboxMessage.objects.filter(account=account).delete()
+
+
+def test_many_notifications_at_once_credit_a_payment_once(
+    committed_subscriber, sandbox, settings, monkeypatch
+):
+    persona, account, _subscription, _target = committed_subscriber
+    settings.YOOKASSA_API_URL = f"{sandbox}/v3"
+    settings.YOOKASSA_NOTIFICATION_NETWORKS = ["127.0.0.1/32"]
+    monkeypatch.setattr(
+        "api.payment_notifications.provider_task_send", lambda *args, **kwargs: None
+    )
+    credentials = {"shop_id": "520002", "secret_key": "test_race_secret_key"}
+    remote = YooKassaShop(**credentials, api_url=f"{sandbox}/v3", timeout=5).create_payment(
+        {
+            "amount": {"value": "100.00", "currency": "RUB"},
+            "confirmation": {"type": "redirect", "return_url": "https://alpha.example/pay/"},
+        },
+        idempotency_key="race-1",
+    )
+    paid = requests.post(
+        remote.confirmation.confirmation_url, data={"outcome": "succeed"}, allow_redirects=False
+    )
+    assert paid.status_code == 303
+    with schema_context(persona.provider.schema_name):
+        PaymentGateway.objects.create(
+            kind="yookassa",
+            credentials=credentials,
+            min_amount=Decimal("1.00"),
+            max_amount=Decimal("1000.00"),
+            purposes=["top_up"],
+        )
+        payment = OnlinePayment.objects.create(
+            account=account,
+            purpose="top_up",
+            amount=Decimal("100.00"),
+            currency="RUB",
+            gateway="yookassa",
+            gateway_payment_id=remote.id,
+            status="pending",
+        )
+    answers, start = [], threading.Barrier(6)
+
+    def notify() -> None:
+        body = {"event": "payment.succeeded", "object": {"id": remote.id}}
+        browser = Client(HTTP_HOST=host_of(persona.provider), REMOTE_ADDR="127.0.0.1")
+        with contextlib.suppress(threading.BrokenBarrierError):
+            start.wait(timeout=5)
+        answers.append(
+            browser.post(
+                "/api/v1/payments/yookassa/notifications", body, content_type="application/json"
+            ).status_code
+        )
+        connections.close_all()
+
+    threads = [threading.Thread(target=notify) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    try:
+        with schema_context(persona.provider.schema_name):
+            credits = OutboxMessage.objects.filter(account=account, kind="payment")
+            assert (answers.count(200), credits.count()) == (6, 1)
+            assert OnlinePayment.objects.get(pk=payment.pk).status == "succeeded"
+    finally:
+        with schema_context(persona.provider.schema_name):
+            OutboxMessage.objects.filter(account=account).delete()
+            OnlinePayment.objects.filter(pk=payment.pk).delete()
+            PaymentGateway.objects.all().delete()
