@@ -18,7 +18,9 @@ from deploy.local.embedded_postgres import ROOT, ensure_database_url, stop_on_si
 
 PORT = int(os.environ.get("KABINET_PORT", "8000"))
 SIMULATOR_PORT = int(os.environ.get("KABINET_SIMULATOR_PORT", "8300"))
+YOOKASSA_PORT = int(os.environ.get("KABINET_YOOKASSA_PORT", "8400"))
 LOCAL = ROOT / ".local"
+YOOKASSA_URL = f"http://127.0.0.1:{YOOKASSA_PORT}"
 
 
 def demo_environment() -> dict[str, str]:
@@ -28,6 +30,9 @@ def demo_environment() -> dict[str, str]:
     env.setdefault("PROVIDER_BASE_DOMAIN", "localhost")
     env.setdefault("SITE_PORT", str(PORT))
     env.setdefault("PYTHONUNBUFFERED", "1")
+    # Payments go to the local YooKassa sandbox, which notifies from this machine.
+    env.setdefault("YOOKASSA_API_URL", f"{YOOKASSA_URL}/v3")
+    env.setdefault("YOOKASSA_NOTIFICATION_NETWORKS", "127.0.0.1/32")
     return env
 
 
@@ -104,6 +109,12 @@ COMMANDS: dict[str, list[str]] = {
         f"--port={SIMULATOR_PORT}",
         f"--data-dir={LOCAL / 'billing-simulator'}",
     ],
+    "yookassa-sandbox": [
+        "-m",
+        "sandboxes.yookassa_sandbox",
+        "--host=127.0.0.1",
+        f"--port={YOOKASSA_PORT}",
+    ],
     "web": [
         "-m",
         "gunicorn",
@@ -130,7 +141,11 @@ def start_part(name: str, env: dict[str, str]) -> subprocess.Popen:
 
 
 def refuse_busy_ports() -> None:
-    for port, variable in ((PORT, "KABINET_PORT"), (SIMULATOR_PORT, "KABINET_SIMULATOR_PORT")):
+    for port, variable in (
+        (PORT, "KABINET_PORT"),
+        (SIMULATOR_PORT, "KABINET_SIMULATOR_PORT"),
+        (YOOKASSA_PORT, "KABINET_YOOKASSA_PORT"),
+    ):
         if not port_is_free(port):
             raise SystemExit(
                 f"Port {port} is in use (is another demo still running?). "
@@ -143,11 +158,15 @@ def prepare(env: dict[str, str], processes: dict[str, subprocess.Popen]) -> str:
     the logins to print."""
     processes["billing-simulator"] = start_part("billing-simulator", env)
     wait_for(processes["billing-simulator"], f"{BILLING_URL}/_admin/health", "billing-simulator")
+    processes["yookassa-sandbox"] = start_part("yookassa-sandbox", env)
+    wait_for(processes["yookassa-sandbox"], f"{YOOKASSA_URL}/_admin/health", "yookassa-sandbox")
     print("Migrating ...", flush=True)
     manage(env, "migrate_providers", "--verbosity=0", tolerate="not served until fixed")
     manage(env, "collectstatic", "--noinput", "--verbosity=0")
     print("Provisioning the demo providers and syncing their billing ...", flush=True)
-    return manage(env, "demo_seed", f"--billing-url={BILLING_URL}")
+    return manage(
+        env, "demo_seed", f"--billing-url={BILLING_URL}", f"--yookassa-url={YOOKASSA_URL}"
+    )
 
 
 def serve(env: dict[str, str], processes: dict[str, subprocess.Popen], logins: str) -> int:

@@ -10,10 +10,10 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from sandboxes.billing_simulator.instances import Instance
 from sandboxes.billing_simulator.storage import Store
+from sandboxes.loopback import loopback_target
 
 BATCH = 100
 FIRST_RETRY_S = 0.1
@@ -26,17 +26,6 @@ def signature_header(secret: str, body: bytes, timestamp: int) -> str:
     signed = f"{timestamp}.".encode() + body
     digest = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
     return f"t={timestamp},v1={digest}"
-
-
-def loopback_target(url: str) -> tuple[str, dict[str, str]]:
-    """A `*.localhost` name is this machine (RFC 6761), as browsers treat it, though the system
-    resolver may not know it: connect to 127.0.0.1 and send the name as the Host header."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if not host.endswith(".localhost"):
-        return url, {}
-    port = f":{parts.port}" if parts.port else ""
-    return urlunsplit(parts._replace(netloc=f"127.0.0.1{port}")), {"Host": f"{host}{port}"}
 
 
 def post_event(instance: Instance, body: bytes) -> None:

@@ -18,6 +18,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import parse_qs
 
+from sandboxes.loopback import loopback_target
+
 
 @dataclass
 class Answer:
@@ -37,6 +39,8 @@ class Sandbox:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def handle(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Answer:
+        if method == "GET" and path == "/_admin/health":
+            return Answer(200, {"status": "ok"})
         if method == "PUT" and path == "/_admin/delay":
             self.delay = float(json.loads(body or b"{}").get("seconds", 0))
             return Answer(200, {"delay": self.delay})
@@ -189,9 +193,13 @@ def _error(status: int, code: str, description: str) -> Answer:
 def _post(url: str, notification: dict[str, Any]) -> None:
     """Deliver a notification, retrying a few times as YooKassa does when not answered 200."""
     data = json.dumps(notification, ensure_ascii=False).encode()
+    target, extra_headers = loopback_target(url)
     for attempt in range(5):
         request = urllib.request.Request(
-            url, data=data, headers={"Content-Type": "application/json"}, method="POST"
+            target,
+            data=data,
+            headers={"Content-Type": "application/json", **extra_headers},
+            method="POST",
         )
         try:
             with urllib.request.urlopen(request, timeout=5) as response:

@@ -143,7 +143,7 @@ def test_office_balance_and_status_are_checked(tenant: Tenant):
 
 
 def test_a_localhost_subdomain_webhook_is_reached_on_this_machine():
-    from sandboxes.billing_simulator.push import loopback_target
+    from sandboxes.loopback import loopback_target
 
     assert loopback_target("http://svyaz.localhost:8000/api/v1/billing/events") == (
         "http://127.0.0.1:8000/api/v1/billing/events",

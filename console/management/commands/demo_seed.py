@@ -1,4 +1,5 @@
 import json
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -10,10 +11,12 @@ from cabinet.accounts.models import ClientAccount
 from cabinet.accounts.services import account_access_grant
 from cabinet.sync.connection import billing_connector
 from cabinet.sync.services import account_refresh, accounts_sync, catalog_sync, usage_sync
-from connectors.models import BillingConnection, BillingKind
+from connectors.gateway_settings import GatewaySettings, payment_gateway_save
+from connectors.models import BillingConnection, BillingKind, PaymentGateway
 from deploy.demo import billing as demo_billing
 from tenants.links import platform_url, provider_url
 from tenants.models import Provider, ProviderStatus, Reseller
+from tenants.presets import Module
 from tenants.services import platform_user_create, provider_create, reseller_create
 from tenants.users.models import Role, User
 from tenants.users.services import user_create, user_set_password
@@ -28,6 +31,9 @@ class Command(BaseCommand):
         parser.add_argument("--file", type=Path, default=DEMO_FILE)
         parser.add_argument(
             "--billing-url", default="", help="the billing simulator; without it, no billing data"
+        )
+        parser.add_argument(
+            "--yookassa-url", default="", help="the YooKassa sandbox; without it, no payments"
         )
 
     def handle(self, *args, **options) -> None:
@@ -61,6 +67,9 @@ class Command(BaseCommand):
             ]
             if billing:
                 lines.append(f"  billing         {billing}")
+            if options["yookassa_url"] and entry.get("payments"):
+                self._payments(provider, entry["payments"], options["yookassa_url"])
+                lines.append("  payments        YooKassa sandbox: top up from the home page")
         self.stdout.write("\n".join(lines))
 
     def _billing(
@@ -111,6 +120,35 @@ class Command(BaseCommand):
             f"{report.accounts} accounts, {report.subscriptions} services, "
             f"{stored} new usage records synced"
         )
+
+    def _payments(self, provider: Provider, payments: dict, sandbox_url: str) -> None:
+        """The provider's YooKassa shop in the sandbox, its notifications sent to the portal."""
+        notifications = provider_url(provider, "/api/v1/payments/yookassa/notifications")
+        demo_billing.admin(
+            sandbox_url, "PUT", f"/shops/{payments['shop_id']}", {"webhook_url": notifications}
+        )
+        if Module.PAYMENTS not in provider.modules:
+            provider.modules = [*provider.modules, Module.PAYMENTS]
+            provider.save(update_fields=["modules"])
+        with schema_context(provider.schema_name):
+            if PaymentGateway.objects.exists():
+                return
+            payment_gateway_save(
+                settings=GatewaySettings(
+                    kind=payments["kind"],
+                    mode="test",
+                    secrets={"shop_id": payments["shop_id"], "secret_key": payments["secret_key"]},
+                    min_amount=Decimal("10.00"),
+                    max_amount=Decimal("15000.00"),
+                    purposes=["top_up", "invoice"],
+                    tax_system=1,
+                    vat_code=11,
+                    payment_subject="service",
+                    payment_mode="full_prepayment",
+                    receipt_contact="email",
+                ),
+                currency=provider.currency,
+            )
 
     def _client_access(self, grants: list[dict], password: str) -> None:
         """Client logins linked to synced accounts (a legal entity's with their roles)."""
