@@ -13,15 +13,16 @@ from django_tenants.utils import schema_context
 from cabinet.accounts.models import ClientAccount
 from cabinet.accounts.services import account_access_grant
 from cabinet.catalog.models import Plan
+from cabinet.payments.models import OnlinePayment
 from cabinet.sync.models import OutboxMessage, SyncState
 from cabinet.usage.models import UsageDaily
-from connectors.models import BillingConnection
+from connectors.models import BillingConnection, PaymentGateway
 from tenants.users.models import Role, User
 from tests.cabinet.conftest import full_sync
 from tests.cabinet.factories import make_account, make_plan, make_subscription
 from tests.cabinet.test_home import make_document
 from tests.conftest import PASSWORD, host_of, make_user
-from tests.sandboxes.conftest import billing, simulator  # noqa: F401
+from tests.sandboxes.conftest import billing, sandbox, simulator  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 
@@ -257,3 +258,58 @@ def test_an_individual_blocks_a_service_and_takes_a_promised_payment_on_a_phone(
     assert "379,50" in balance  # −120,50 + 500
     assert "Обещанный платёж 500,00" in balance
     context.close()
+
+
+def test_an_individual_tops_up_through_the_yookassa_sandbox_on_a_phone(
+    browser,
+    live_url,
+    providers,
+    subscriber_on_billing,
+    sandbox,  # noqa: F811 - pytest fixture
+    settings,
+):
+    provider = providers["a"]
+    settings.YOOKASSA_API_URL = f"{sandbox}/v3"
+    modules_before = list(provider.modules)
+    provider.modules = sorted({*provider.modules, "payments"})
+    provider.save()
+    with schema_context(provider.schema_name):
+        PaymentGateway.objects.create(
+            kind="yookassa",
+            credentials={"shop_id": "530003", "secret_key": "test_e2e_secret_key"},
+            min_amount=Decimal("10.00"),
+            max_amount=Decimal("15000.00"),
+            purposes=["top_up"],
+            tax_system=1,
+            vat_code=11,
+            payment_subject="service",
+            payment_mode="full_prepayment",
+            receipt_contact="email",
+        )
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, device_scale_factor=2, locale="ru-RU"
+    )
+    page = context.new_page()
+    base = f"http://{host_of(provider)}:{live_url}"
+    try:
+        log_in(page, base, "switcher@alpha.test", ("Эл. почта", "Пароль", "Войти"))
+        assert "-120,50" in page.locator(".balance").inner_text()
+
+        page.get_by_role("link", name="Пополнить баланс").click()
+        page.get_by_label("Сумма").fill("500")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        page.screenshot(path=SCREENSHOTS / "top-up-360.png", full_page=True)
+        page.get_by_role("button", name="Перейти к оплате").click()
+        page.get_by_role("button", name="Оплатить").click()  # the gateway's own page
+        page.wait_for_url(f"{base}/pay/**")
+        page.locator('[data-payment-status="succeeded"]').wait_for()
+        page.goto(base + "/")
+
+        assert "379,50" in page.locator(".balance").inner_text()
+    finally:
+        context.close()
+        with schema_context(provider.schema_name):
+            OnlinePayment.objects.all().delete()
+            PaymentGateway.objects.all().delete()
+        provider.modules = modules_before
+        provider.save()
