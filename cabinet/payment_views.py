@@ -2,7 +2,7 @@
 
 import contextlib
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.db import transaction
@@ -14,15 +14,19 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from cabinet.access import ClientRequest, client_page
 from cabinet.accounts.models import Capability
+from cabinet.documents.models import Document
 from cabinet.payments.models import OnlinePayment, PaymentStatus
 from cabinet.payments.services import (
     PaymentRefused,
     online_payment_settle,
     online_payment_start,
+    payable_invoice,
+    payments_open,
     top_ups_open,
 )
 from cabinet.sync.tasks import outbox_deliver_task
 from connectors.errors import ConnectorError
+from connectors.models import PaymentPurpose
 from tenants.models import Provider
 from tenants.presets import Module
 from tenants.tasks import provider_task_send
@@ -75,6 +79,39 @@ def top_up(request: ClientRequest) -> HttpResponse:
             return redirect(payment.confirmation_url)
     status = 400 if form.errors else 200
     return render(request, "cabinet/top_up.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@client_page(Capability.MONEY)
+def pay_invoice(request: ClientRequest, document_id: int) -> HttpResponse:
+    """Pay an invoice of the current account for its total."""
+    account = request.account_choice.current.account
+    invoice = Document.objects.filter(pk=document_id, account=account).first()
+    invoice_payments = payments_open(PaymentPurpose.INVOICE)
+    on = Module.PAYMENTS in _provider(request).modules and invoice_payments is not None
+    if not on or invoice is None or not payable_invoice(invoice, account):
+        return render(request, "errors/not_found.html", status=404)
+    context: dict[str, Any] = {
+        "invoice": invoice,
+        "account": account,
+        "choice": request.account_choice,
+    }
+    if request.method == "GET":
+        return render(request, "cabinet/pay_invoice.html", context)
+    try:
+        payment = online_payment_start(
+            account=account,
+            user=request.user,
+            amount=invoice.total,
+            invoice=invoice,
+            return_url_for=lambda made: request.build_absolute_uri(
+                reverse("cabinet-online-payment", args=[made.id])
+            ),
+        )
+    except PaymentRefused as refused:
+        context["error"] = str(refused)
+        return render(request, "cabinet/pay_invoice.html", context, status=400)
+    return redirect(payment.confirmation_url)
 
 
 @require_safe

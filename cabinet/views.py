@@ -41,6 +41,7 @@ from cabinet.forms import (
     UsageForm,
 )
 from cabinet.payments.models import BillingPayment
+from cabinet.payments.services import PAYABLE_INVOICE_STATUSES, payments_open
 from cabinet.selectors import document_list, home_overview, payment_list
 from cabinet.services.changes import (
     ChangeRefused,
@@ -58,6 +59,7 @@ from cabinet.usage.selectors import (
     usage_services_of,
 )
 from connectors.errors import ConnectorError
+from connectors.models import PaymentPurpose
 from tenants.models import AccessMode, Provider
 from tenants.presets import Module
 from tenants.tasks import provider_task_send
@@ -125,7 +127,16 @@ def documents(request: ClientRequest) -> HttpResponse:
         if valid
         else Document.objects.none()
     )
-    context = {"form": form, "page": _page(request, rows), "choice": request.account_choice}
+    invoices_payable = Module.PAYMENTS in _provider(request).modules and bool(
+        payments_open(PaymentPurpose.INVOICE)
+    )
+    context = {
+        "form": form,
+        "page": _page(request, rows),
+        "choice": request.account_choice,
+        "invoices_payable": invoices_payable,
+        "payable_statuses": PAYABLE_INVOICE_STATUSES,
+    }
     return render(request, "cabinet/documents.html", context, status=200 if valid else 400)
 
 

@@ -48,6 +48,11 @@ urlpatterns = [
     path("pay/", payment_views.top_up, name="cabinet-top-up"),
     path("pay/<uuid:payment_id>/", payment_views.online_payment, name="cabinet-online-payment"),
     path(
+        "pay/invoice/<int:document_id>/",
+        payment_views.pay_invoice,
+        name="cabinet-pay-invoice",
+    ),
+    path(
         "api/v1/payments/yookassa/notifications",
         YooKassaNotificationApi.as_view(),
         name="api-yookassa-notifications",

@@ -51,6 +51,14 @@ class OnlinePayment(models.Model):
         "users.User", on_delete=models.SET_NULL, null=True, related_name="online_payments"
     )
     purpose = models.CharField(_("purpose"), max_length=10)
+    # The invoice paid, when the purpose is an invoice.
+    document = models.ForeignKey(
+        "documents.Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="online_payments",
+    )
     amount = amount_field(_("amount"))
     currency = currency_field()
     gateway = models.CharField(max_length=10)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cabinet.accounts.models import ClientAccount
+from cabinet.documents.models import Document, DocumentKind
 from cabinet.payments.models import OnlinePayment, PaymentStatus
 from cabinet.sync.models import OutboxKind
 from cabinet.sync.outbox import outbox_enqueue
@@ -35,21 +36,50 @@ def yookassa_shop(gateway: PaymentGateway) -> YooKassaShop:
     )
 
 
-def top_ups_open() -> PaymentGateway | None:
-    """The gateway, if clients can top up their balance through it now."""
+PAYABLE_INVOICE_STATUSES = ("issued", "partially_paid")
+
+
+def payments_open(purpose: str) -> PaymentGateway | None:
+    """The gateway, if clients can pay for `purpose` (a PaymentPurpose) through it now."""
     gateway = payment_gateway_get()
-    open_ = gateway.kind == GatewayKind.YOOKASSA and PaymentPurpose.TOP_UP in gateway.purposes
+    open_ = gateway.kind == GatewayKind.YOOKASSA and purpose in gateway.purposes
     return gateway if open_ else None
 
 
+def top_ups_open() -> PaymentGateway | None:
+    return payments_open(PaymentPurpose.TOP_UP)
+
+
+def payable_invoice(document: Document | None, account: ClientAccount) -> bool:
+    return (
+        document is not None
+        and document.account_id == account.pk
+        and document.kind == DocumentKind.INVOICE
+        and document.status in PAYABLE_INVOICE_STATUSES
+        and document.currency == account.currency
+        and document.total > 0
+    )
+
+
 def online_payment_start(
-    *, account: ClientAccount, user, amount: Decimal, return_url_for: Callable[[OnlinePayment], str]
+    *,
+    account: ClientAccount,
+    user,
+    amount: Decimal,
+    return_url_for: Callable[[OnlinePayment], str],
+    invoice: Document | None = None,
 ) -> OnlinePayment:
-    """Record a top-up and ask the gateway for it; the client then confirms it on the gateway's
-    page at `confirmation_url` and comes back to `return_url_for(payment)`."""
-    gateway = top_ups_open()
+    """Record a top-up (or the payment of `invoice`, for its total) and ask the gateway for it;
+    the client then confirms it on the gateway's page at `confirmation_url` and comes back to
+    `return_url_for(payment)`."""
+    purpose = PaymentPurpose.INVOICE if invoice is not None else PaymentPurpose.TOP_UP
+    gateway = payments_open(purpose)
     if gateway is None:
         raise PaymentRefused(_("Online payments are not available."))
+    if invoice is not None:
+        if not payable_invoice(invoice, account):
+            raise PaymentRefused(_("This invoice cannot be paid here."))
+        amount = invoice.total
     if not gateway.min_amount <= amount <= gateway.max_amount or amount != amount.quantize(CENT):
         raise PaymentRefused(
             _("Pay from %(low)s to %(high)s.")
@@ -58,12 +88,18 @@ def online_payment_start(
     payment = OnlinePayment.objects.create(
         account=account,
         user=user,
-        purpose=PaymentPurpose.TOP_UP,
+        purpose=purpose,
+        document=invoice,
         amount=amount,
         currency=account.currency,
         gateway=gateway.kind,
     )
-    description = _("Top-up of account %(number)s") % {"number": account.number}
+    description = (
+        _("Invoice %(number)s, account %(account)s")
+        % {"number": invoice.number, "account": account.number}
+        if invoice is not None
+        else _("Top-up of account %(number)s") % {"number": account.number}
+    )
     value = {"value": f"{amount:.2f}", "currency": account.currency}
     contact = (
         {"phone": account.phone}

@@ -11,11 +11,13 @@ from django_tenants.utils import schema_context
 
 from cabinet.accounts.models import ClientAccount
 from cabinet.accounts.services import account_access_grant
+from cabinet.documents.models import Document
 from cabinet.payments.models import OnlinePayment
 from cabinet.sync.models import OutboxKind, OutboxMessage, OutboxStatus
 from connectors.models import PaymentGateway
 from tests.cabinet.conftest import full_sync
-from tests.cabinet.test_home import browser_for
+from tests.cabinet.factories import make_account
+from tests.cabinet.test_home import browser_for, make_document
 from tests.conftest import host_of
 
 pytestmark = pytest.mark.usefixtures("eager")
@@ -159,3 +161,46 @@ def test_another_accounts_payment_page_is_not_found(client_a, shop_a):
         )
 
     assert browser.get(f"/pay/{payment.id}/").status_code == 404
+
+
+def test_an_invoice_is_paid_for_its_total_and_billing_gets_it(client_a, shop_a, billing_a):
+    browser = browser_for(client_a)
+    with schema_context(client_a.provider.schema_name):
+        invoice = Document.objects.get(external_id="doc:77")
+    documents = browser.get("/documents/").content.decode()
+    confirmation = browser.get(f"/pay/invoice/{invoice.id}/").content.decode()
+
+    started = browser.post(f"/pay/invoice/{invoice.id}/")
+    payment = the_payment(client_a.provider)
+    pay_on_gateway(payment.confirmation_url)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        browser.get(f"/pay/{payment.id}/")
+
+    assert f"/pay/invoice/{invoice.id}/" in documents
+    assert "600,00" in confirmation
+    assert started.status_code == 302
+    assert (payment.purpose, payment.document_id, payment.amount) == (
+        "invoice",
+        invoice.id,
+        Decimal("600.00"),
+    )
+    assert billing_a.get("/accounts/acc:1").json()["balance"]["value"] == "479.50"
+
+
+def test_what_is_not_a_payable_invoice_of_this_account_is_not_found(client_a, shop_a):
+    with schema_context(client_a.provider.schema_name):
+        invoice = Document.objects.get(external_id="doc:77")
+        other = make_account("acc:other", number="O-1")
+        foreign = make_document(other, "INV-O1")
+        act = make_document(ClientAccount.objects.get(external_id="acc:1"), "ACT-1", kind="act")
+        paid = make_document(ClientAccount.objects.get(external_id="acc:1"), "INV-P", status="paid")
+    browser = browser_for(client_a)
+
+    for document in (foreign, act, paid):
+        assert browser.get(f"/pay/invoice/{document.id}/").status_code == 404
+        assert browser.post(f"/pay/invoice/{document.id}/").status_code == 404
+    with schema_context(client_a.provider.schema_name):
+        PaymentGateway.objects.update(purposes=["top_up"])
+    assert browser.get(f"/pay/invoice/{invoice.id}/").status_code == 404
+    with schema_context(client_a.provider.schema_name):
+        assert not OnlinePayment.objects.exists()
