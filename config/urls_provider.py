@@ -62,6 +62,7 @@ urlpatterns = [
     path("manage/sync/", console_views.manage_sync, name="console-manage-sync"),
     path("manage/clients/", console_views.manage_clients, name="console-manage-clients"),
     path("manage/catalog/", console_views.manage_catalog, name="console-manage-catalog"),
+    path("manage/payments/", gateway_views.manage_payments, name="console-manage-payments"),
     path(
         "manage/payments/gateway",
         gateway_views.manage_payment_gateway,

@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cabinet.accounts.models import AccessRole
 from cabinet.announcements.models import Announcement
+from cabinet.forms import PeriodForm
+from cabinet.payments.models import PaymentStatus
 from cabinet.sync.imports import check_total_size
 from connectors.models import (
     GatewayKind,
@@ -184,3 +186,12 @@ class PaymentGatewayForm(forms.Form):
             for service_type in self.service_types
             if self.cleaned_data.get(f"vat_{service_type}")
         }
+
+
+class OnlinePaymentFilterForm(PeriodForm):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All")), *PaymentStatus.choices]
+    )
+    search = forms.CharField(
+        label=_("Contract, holder or gateway id"), required=False, max_length=100
+    )

@@ -1,15 +1,20 @@
-"""The provider's payment gateway settings in /manage/ (administrators only: they hold keys)."""
+"""Payments in /manage/: the gateway settings (administrators only: they hold keys) and the list
+of online payments with filters and CSV export (all provider staff)."""
 
+import csv
 from typing import cast
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from cabinet.catalog.models import Plan
+from cabinet.payments.selectors import online_payments_for_staff
 from connectors.gateway_settings import (
     SECRET_FIELDS,
     GatewaySettings,
@@ -18,10 +23,10 @@ from connectors.gateway_settings import (
     secret_hint,
 )
 from connectors.models import GatewayKind
-from console.forms import PaymentGatewayForm
+from console.forms import OnlinePaymentFilterForm, PaymentGatewayForm
 from tenants.models import Provider
 from tenants.users.access import role_required
-from tenants.users.models import Role
+from tenants.users.models import PROVIDER_STAFF_ROLES, Role
 
 
 @require_http_methods(["GET", "POST"])
@@ -82,3 +87,61 @@ def manage_payment_gateway(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "gateway": gateway}
     status = 400 if form.errors else 200
     return render(request, "console/manage_payment_gateway.html", context, status=status)
+
+
+@require_safe
+@role_required(*PROVIDER_STAFF_ROLES)
+def manage_payments(request: HttpRequest) -> HttpResponse:
+    """Online payments: filters, pages, and the same rows as CSV."""
+    provider = cast(Provider, getattr(request, "provider", None))
+    form = OnlinePaymentFilterForm(request.GET)
+    if not form.is_valid():
+        context = {"form": form, "page": None}
+        return render(request, "console/manage_payments.html", context, status=400)
+    zone = ZoneInfo(provider.time_zone)
+    rows = online_payments_for_staff(
+        zone=zone,
+        status=form.cleaned_data["status"],
+        since=form.cleaned_data["since"],
+        until=form.cleaned_data["until"],
+        search=form.cleaned_data["search"].strip(),
+    )
+    if request.GET.get("export") == "csv":
+        return _payments_csv(rows, zone)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "console/manage_payments.html", {"form": form, "page": page})
+
+
+def _payments_csv(rows, zone: ZoneInfo) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="payments.csv"'
+    response.write("\ufeff")  # spreadsheet programs need the mark to read UTF-8
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            _("Created"),
+            _("Contract"),
+            _("Holder"),
+            _("Purpose"),
+            _("Amount"),
+            _("Currency"),
+            _("Status"),
+            _("Gateway payment"),
+            _("Reason"),
+        ]
+    )
+    for payment in rows.iterator(chunk_size=1000):
+        writer.writerow(
+            [
+                payment.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+                payment.account.number,
+                payment.account.holder_name,
+                payment.purpose,
+                f"{payment.amount:.2f}",
+                payment.currency,
+                payment.status,
+                payment.gateway_payment_id,
+                payment.cancellation_reason,
+            ]
+        )
+    return response
