@@ -10,6 +10,7 @@ from django.db import connection as database
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cabinet.accounts.models import AccountStatus, ClientAccount
@@ -205,14 +206,11 @@ def service_order_request(*, account: ClientAccount, plan: Plan) -> OutboxMessag
     account = _lock_account_requests(account)
     if not orderable(plan, account, kinds_held(account)):
         raise ChangeRefused(_("This service cannot be ordered for this account."))
-    orders = OutboxMessage.objects.filter(kind=OutboxKind.ORDER, account=account)
-    if _unsettled(orders, account.synced_at):
-        raise ChangeRefused(_("An order is already on its way to billing."))
-    return outbox_enqueue(
-        kind=OutboxKind.ORDER,
-        account=account,
-        target_id=account.external_id,
-        payload={"plan_id": plan.external_id, "plan_name": plan.name},
+    return _account_request_once(
+        account,
+        OutboxKind.ORDER,
+        {"plan_id": plan.external_id, "plan_name": plan.name},
+        busy=_("An order is already on its way to billing."),
     )
 
 
@@ -237,15 +235,12 @@ def promised_payment_request(*, account: ClientAccount, amount: Decimal) -> Outb
         raise ChangeRefused(_("A promised payment is not available for this account."))
     if account.promise_running:
         raise ChangeRefused(_("A promised payment is already running on this account."))
-    promises = OutboxMessage.objects.filter(kind=OutboxKind.PROMISED_PAYMENT, account=account)
-    if _unsettled(promises, account.synced_at):
-        raise ChangeRefused(_("A promised payment is already on its way to billing."))
-    return outbox_enqueue(
-        kind=OutboxKind.PROMISED_PAYMENT,
-        account=account,
-        target_id=account.external_id,
+    return _account_request_once(
+        account,
+        OutboxKind.PROMISED_PAYMENT,
         # Plain digits with two decimals, as the contract's Money says ("1e2" is 100.00).
-        payload={"amount": f"{amount.quantize(CENT)}", "currency": account.currency},
+        {"amount": f"{amount.quantize(CENT)}", "currency": account.currency},
+        busy=_("A promised payment is already on its way to billing."),
     )
 
 
@@ -286,6 +281,19 @@ def _refuse_if_busy(subscription: Subscription) -> None:
     )
     if _unsettled(messages, locked.synced_at):
         raise ChangeRefused(_("A change of this service is already on its way to billing."))
+
+
+def _account_request_once(
+    account: ClientAccount, kind: OutboxKind, payload: dict, *, busy: str | Promise
+) -> OutboxMessage:
+    """Record a request about the whole account unless one of its kind is still unsettled (the
+    caller holds the account's request lock)."""
+    earlier = OutboxMessage.objects.filter(kind=kind, account=account)
+    if _unsettled(earlier, account.synced_at):
+        raise ChangeRefused(str(busy))
+    return outbox_enqueue(
+        kind=kind, account=account, target_id=account.external_id, payload=payload
+    )
 
 
 def _lock_account_requests(account: ClientAccount) -> ClientAccount:

@@ -6,6 +6,7 @@ from decimal import Decimal
 from cabinet.accounts.models import ClientAccount
 from cabinet.catalog.models import Plan
 from cabinet.services.models import Subscription
+from connectors.models import PaymentGateway
 
 
 def make_account(external_id: str = "acc:1", **fields) -> ClientAccount:
@@ -41,3 +42,22 @@ def make_subscription(account: ClientAccount, plan: Plan, external_id: str = "sv
     return Subscription.objects.create(
         external_id=external_id, account=account, plan=plan, **values
     )
+
+
+def make_yookassa_gateway(shop_id: str, **fields) -> PaymentGateway:
+    """A YooKassa shop in test mode with complete 54-FZ receipt settings (22% VAT)."""
+    values = {
+        "kind": "yookassa",
+        "mode": "test",
+        "credentials": {"shop_id": shop_id, "secret_key": f"test_{shop_id}_secret_key"},
+        "min_amount": Decimal("10.00"),
+        "max_amount": Decimal("15000.00"),
+        "purposes": ["top_up", "invoice"],
+        "tax_system": 1,
+        "vat_code": 11,
+        "payment_subject": "service",
+        "payment_mode": "full_prepayment",
+        "receipt_contact": "email",
+    }
+    values.update(fields)
+    return PaymentGateway.objects.create(**values)

@@ -24,7 +24,12 @@ from connectors.models import BillingConnection, PaymentGateway
 from connectors.payments.yookassa import YooKassaShop
 from tenants.users.models import Role, User
 from tests.api.test_client_api import token_for
-from tests.cabinet.factories import make_account, make_plan, make_subscription
+from tests.cabinet.factories import (
+    make_account,
+    make_plan,
+    make_subscription,
+    make_yookassa_gateway,
+)
 from tests.conftest import host_of, make_user
 
 
@@ -218,13 +223,7 @@ def test_many_notifications_at_once_credit_a_payment_once(
     )
     assert paid.status_code == 303
     with schema_context(persona.provider.schema_name):
-        PaymentGateway.objects.create(
-            kind="yookassa",
-            credentials=credentials,
-            min_amount=Decimal("1.00"),
-            max_amount=Decimal("1000.00"),
-            purposes=["top_up"],
-        )
+        make_yookassa_gateway(credentials["shop_id"], credentials=credentials)
         payment = OnlinePayment.objects.create(
             account=account,
             purpose="top_up",

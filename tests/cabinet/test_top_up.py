@@ -16,7 +16,7 @@ from cabinet.payments.models import OnlinePayment
 from cabinet.sync.models import OutboxKind, OutboxMessage, OutboxStatus
 from connectors.models import PaymentGateway
 from tests.cabinet.conftest import full_sync
-from tests.cabinet.factories import make_account
+from tests.cabinet.factories import make_account, make_yookassa_gateway
 from tests.cabinet.test_home import browser_for, make_document
 from tests.conftest import host_of
 
@@ -34,19 +34,7 @@ def shop_a(provider_a, billing_a, client_a, sandbox, settings):
     provider_a.save()
     full_sync(provider_a.schema_name)
     with schema_context(provider_a.schema_name):
-        PaymentGateway.objects.create(
-            kind="yookassa",
-            mode="test",
-            credentials={"shop_id": "510001", "secret_key": "test_sandbox_secret_key"},
-            min_amount=Decimal("10.00"),
-            max_amount=Decimal("15000.00"),
-            purposes=["top_up", "invoice"],
-            tax_system=1,
-            vat_code=11,
-            payment_subject="service",
-            payment_mode="full_prepayment",
-            receipt_contact="email",
-        )
+        make_yookassa_gateway("510001")
         account = ClientAccount.objects.get(external_id="acc:1")
         account_access_grant(user=client_a.user, account=account, role="owner")
     return account

@@ -19,7 +19,12 @@ from cabinet.usage.models import UsageDaily
 from connectors.models import BillingConnection, PaymentGateway
 from tenants.users.models import Role, User
 from tests.cabinet.conftest import full_sync
-from tests.cabinet.factories import make_account, make_plan, make_subscription
+from tests.cabinet.factories import (
+    make_account,
+    make_plan,
+    make_subscription,
+    make_yookassa_gateway,
+)
 from tests.cabinet.test_home import make_document
 from tests.conftest import PASSWORD, host_of, make_user
 from tests.sandboxes.conftest import billing, sandbox, simulator  # noqa: F401
@@ -274,18 +279,7 @@ def test_an_individual_tops_up_through_the_yookassa_sandbox_on_a_phone(
     provider.modules = sorted({*provider.modules, "payments"})
     provider.save()
     with schema_context(provider.schema_name):
-        PaymentGateway.objects.create(
-            kind="yookassa",
-            credentials={"shop_id": "530003", "secret_key": "test_e2e_secret_key"},
-            min_amount=Decimal("10.00"),
-            max_amount=Decimal("15000.00"),
-            purposes=["top_up"],
-            tax_system=1,
-            vat_code=11,
-            payment_subject="service",
-            payment_mode="full_prepayment",
-            receipt_contact="email",
-        )
+        make_yookassa_gateway("530003", purposes=["top_up"])
     context = browser.new_context(
         viewport={"width": 360, "height": 740}, device_scale_factor=2, locale="ru-RU"
     )

@@ -35,20 +35,11 @@ class SimulatorProcess:
         return out
 
 
-def start_simulator(data_dir: Path | str) -> SimulatorProcess:
-    """Start `python -m sandboxes.billing_simulator` on port 0 and read the port it printed."""
+def start_sandbox(module: str, name: str, *options: str) -> SimulatorProcess:
+    """Start `python -m <module>` on a free port and read the base URL from the line it prints
+    when ready (`<name> listening on http://…`)."""
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "sandboxes.billing_simulator",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
-            "--data-dir",
-            str(data_dir),
-        ],
+        [sys.executable, "-m", module, "--host", "127.0.0.1", "--port", "0", *options],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
@@ -58,10 +49,16 @@ def start_simulator(data_dir: Path | str) -> SimulatorProcess:
     selector.register(process.stdout, selectors.EVENT_READ)
     if not selector.select(timeout=15):
         process.kill()
-        pytest.fail("billing simulator did not start within 15 s")
+        pytest.fail(f"{name} did not start within 15 s")
     line = process.stdout.readline().strip()
-    assert line.startswith("billing simulator listening on http://"), line
+    assert line.startswith(f"{name} listening on http://"), line
     return SimulatorProcess(process, line.rpartition(" ")[2])
+
+
+def start_simulator(data_dir: Path | str) -> SimulatorProcess:
+    return start_sandbox(
+        "sandboxes.billing_simulator", "billing simulator", "--data-dir", str(data_dir)
+    )
 
 
 @dataclass
@@ -274,20 +271,7 @@ def receiver() -> Iterator[Receiver]:
 @pytest.fixture(scope="session")
 def sandbox() -> Iterator[str]:
     """The YooKassa sandbox, a process of its own; its base URL."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "sandboxes.yookassa_sandbox", "--port", "0"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
-    if not selector.select(timeout=15):
-        process.kill()
-        pytest.fail("the YooKassa sandbox did not start within 15 s")
-    line = process.stdout.readline().strip()
-    assert line.startswith("yookassa sandbox listening on http://"), line
-    yield line.rpartition(" ")[2]
-    process.terminate()
-    process.wait(timeout=10)
+    running = start_sandbox("sandboxes.yookassa_sandbox", "yookassa sandbox")
+    yield running.base
+    running.process.terminate()
+    running.process.wait(timeout=10)
