@@ -3,9 +3,12 @@
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from django.utils import timezone
+
 from cabinet.accounts.models import ClientAccount
 from cabinet.catalog.models import Plan
 from cabinet.services.models import Subscription
+from cabinet.usage.models import UsageDaily
 from connectors.models import PaymentGateway
 
 
@@ -61,3 +64,10 @@ def make_yookassa_gateway(shop_id: str, **fields) -> PaymentGateway:
     }
     values.update(fields)
     return PaymentGateway.objects.create(**values)
+
+
+def make_usage_day(account: ClientAccount, quantity: Decimal, **fields) -> UsageDaily:
+    """Today's data received by the account, in bytes, unless `fields` say otherwise."""
+    values = {"day": timezone.now().date(), "metric": "data", "unit": "B", "direction": "in"}
+    values.update(fields)
+    return UsageDaily.objects.create(account=account, quantity=quantity, records=1, **values)

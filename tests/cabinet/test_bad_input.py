@@ -9,19 +9,17 @@ from email.message import Message
 import pytest
 from django.core.cache import cache
 from django.test import Client
-from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from cabinet.accounts.models import NOTICE_PLAN_CHANGED_ELSEWHERE, Notice
 from cabinet.accounts.services import account_access_grant
 from cabinet.forms import MAX_USAGE_DAYS
 from cabinet.sync.models import OutboxMessage
-from cabinet.usage.models import UsageDaily
 from connectors.models import BillingConnection
 from tenants.models import Provider
 from tenants.users.models import Role
 from tests.api.test_client_api import token_for
-from tests.cabinet.factories import make_account, make_plan, make_subscription
+from tests.cabinet.factories import make_account, make_plan, make_subscription, make_usage_day
 from tests.cabinet.test_client_pages import pay
 from tests.cabinet.test_home import make_document
 from tests.conftest import PASSWORD, host_of, make_user
@@ -61,15 +59,7 @@ def world(client_a):
         current = make_plan("tp:1", self_service=True)
         target = make_plan("tp:2", name="Домашний 500", self_service=True)
         subscription = make_subscription(mine, current, "svc:1")
-        UsageDaily.objects.create(
-            account=mine,
-            day=timezone.now().date(),
-            metric="data",
-            unit="B",
-            direction="in",
-            quantity=Decimal(10**9),
-            records=1,
-        )
+        make_usage_day(mine, Decimal(10**9))
         make_document(mine, "INV-MINE")
         pay(mine, "pay:1", "100.00", datetime(2026, 11, 3, tzinfo=UTC))
         account_access_grant(user=client_a.user, account=mine, role="owner")
@@ -194,15 +184,7 @@ def test_long_e_mails_are_field_errors(admin_a, provider_a, mailoutbox):
 def test_the_usage_csv_is_an_attachment_whatever_the_contract_number(client_a, number):
     with schema_context(client_a.provider.schema_name):
         account = make_account("acc:csv", number=number)
-        UsageDaily.objects.create(
-            account=account,
-            day=timezone.now().date(),
-            metric="data",
-            unit="B",
-            direction="in",
-            quantity=Decimal(10**9),
-            records=1,
-        )
+        make_usage_day(account, Decimal(10**9))
         account_access_grant(user=client_a.user, account=account, role="owner")
 
     response = page_browser(client_a).get("/usage/", {"export": "csv"})
