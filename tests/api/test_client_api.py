@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from cabinet.accounts.services import account_access_grant
@@ -13,7 +12,7 @@ from cabinet.sync.models import OutboxMessage
 from cabinet.usage.models import UsageDaily
 from connectors.models import BillingConnection
 from tenants.users.models import Role
-from tests.cabinet.factories import make_account, make_plan, make_subscription
+from tests.cabinet.factories import make_account, make_plan, make_subscription, provider_today
 from tests.cabinet.test_client_pages import pay
 from tests.cabinet.test_home import make_document
 from tests.conftest import PASSWORD, host_of, make_user
@@ -156,11 +155,10 @@ def test_documents_and_payments_come_in_pages(client_a, client_account):
 
 
 def test_usage_answers_with_points_and_bad_questions_with_field_errors(client_a, client_account):
-    today = timezone.now().date()
     with schema_context(client_a.provider.schema_name):
         UsageDaily.objects.create(
             account=client_account,
-            day=today,
+            day=provider_today(),
             metric="data",
             unit="B",
             direction="in",

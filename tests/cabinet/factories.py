@@ -1,8 +1,10 @@
 """Client data in the current schema, as the sync engine would have mirrored it."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.utils import timezone
 
 from cabinet.accounts.models import ClientAccount
@@ -10,6 +12,7 @@ from cabinet.catalog.models import Plan
 from cabinet.services.models import Subscription
 from cabinet.usage.models import UsageDaily
 from connectors.models import PaymentGateway
+from tenants.models import Provider
 
 
 def make_account(external_id: str = "acc:1", **fields) -> ClientAccount:
@@ -66,8 +69,32 @@ def make_yookassa_gateway(shop_id: str, **fields) -> PaymentGateway:
     return PaymentGateway.objects.create(**values)
 
 
+def make_stripe_gateway(account: str, **fields) -> PaymentGateway:
+    """A Stripe account in test mode; `account` makes its keys (and so its sandbox world)."""
+    values = {
+        "kind": "stripe",
+        "mode": "test",
+        "credentials": {
+            "secret_key": f"sk_test_{account}0000secret",
+            "webhook_secret": f"whsec_{account}0000signing",
+        },
+        "min_amount": Decimal("1.00"),
+        "max_amount": Decimal("5000.00"),
+        "purposes": ["top_up", "invoice"],
+    }
+    values.update(fields)
+    return PaymentGateway.objects.create(**values)
+
+
+def provider_today() -> date:
+    """Today on the calendar of the provider whose schema is current: its clients' days, and
+    so their usage days, begin at its own midnight, not at UTC's."""
+    provider = Provider.objects.get(schema_name=connection.schema_name)
+    return timezone.localdate(timezone=ZoneInfo(provider.time_zone))
+
+
 def make_usage_day(account: ClientAccount, quantity: Decimal, **fields) -> UsageDaily:
     """Today's data received by the account, in bytes, unless `fields` say otherwise."""
-    values = {"day": timezone.now().date(), "metric": "data", "unit": "B", "direction": "in"}
+    values = {"day": provider_today(), "metric": "data", "unit": "B", "direction": "in"}
     values.update(fields)
     return UsageDaily.objects.create(account=account, quantity=quantity, records=1, **values)

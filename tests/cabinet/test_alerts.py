@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from cabinet.accounts.alerts import alerts_check
@@ -11,7 +10,7 @@ from cabinet.accounts.models import ClientAccount, ClientAlert, Notice
 from cabinet.accounts.services import account_access_grant
 from cabinet.usage.models import UsageDaily
 from tenants.users.models import Role
-from tests.cabinet.factories import make_account
+from tests.cabinet.factories import make_account, provider_today
 from tests.cabinet.test_home import browser_for
 from tests.conftest import make_user
 
@@ -23,7 +22,7 @@ def watched(client_a):
         account_access_grant(user=client_a.user, account=account, role="owner")
         UsageDaily.objects.create(
             account=account,
-            day=timezone.now().date(),
+            day=provider_today(),
             metric="data",
             unit="B",
             direction="in",

@@ -16,7 +16,7 @@ from cabinet.documents.models import Document
 from cabinet.usage.models import UsageDaily
 from connectors.models import BillingConnection
 from tenants.users.models import Role
-from tests.cabinet.factories import make_account, make_plan, make_subscription
+from tests.cabinet.factories import make_account, make_plan, make_subscription, provider_today
 from tests.conftest import host_of, make_user
 from tests.tenants.test_logins import login
 
@@ -54,7 +54,7 @@ def home_a(client_a):
         plan = make_plan("tp:1", name="Домашний 100")
         make_plan("tp:0", name="Домашний 50")
         make_subscription(account, plan)
-        today = timezone.now().date()
+        today = provider_today()
         UsageDaily.objects.create(
             account=account,
             day=today.replace(day=1),
@@ -207,7 +207,7 @@ def test_home_queries_stay_flat_with_a_year_of_data(
             )
         for n in range(60):
             make_document(home_a, f"D-{n}")
-        start = timezone.now().date() - timedelta(days=365)
+        start = provider_today() - timedelta(days=365)
         UsageDaily.objects.bulk_create(
             UsageDaily(
                 account=home_a,

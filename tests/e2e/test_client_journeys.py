@@ -24,6 +24,7 @@ from tests.cabinet.factories import (
     make_plan,
     make_subscription,
     make_yookassa_gateway,
+    provider_today,
 )
 from tests.cabinet.test_home import make_document
 from tests.conftest import PASSWORD, host_of, make_user
@@ -50,7 +51,7 @@ def household(committed_db, providers):
             credit_limit=Decimal("300.00"),
         )
         make_subscription(account, make_plan("tp:e2e", name="Домашний 100"), "svc:e2e")
-        today = timezone.now().date()
+        today = provider_today()
         for day in range(1, today.day + 1):
             for direction, gigabytes in (("in", 3), ("out", 1)):
                 UsageDaily.objects.create(
