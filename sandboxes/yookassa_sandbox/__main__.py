@@ -3,9 +3,13 @@
 import argparse
 import json
 import sys
+import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from sandboxes.yookassa_sandbox.app import Sandbox
+from sandboxes.yookassa_sandbox.protocol import Answer, Refusal
+
+MAX_BODY = 1024 * 1024
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -14,10 +18,17 @@ class Handler(BaseHTTPRequestHandler):
     sandbox: Sandbox
 
     def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(min(length, 1024 * 1024)) if length > 0 else b""
         headers = {name.lower(): value for name, value in self.headers.items()}
-        answer = self.sandbox.handle(self.command, self.path, headers, body)
+        try:
+            length = int(headers.get("content-length") or 0)
+        except ValueError:
+            length = -1
+        if not 0 <= length <= MAX_BODY:
+            self.close_connection = True  # the body, if any, cannot be skipped reliably
+            answer = Refusal(400, "invalid_request", "Content-Length must be 0 to 1 MiB").answer()
+        else:
+            body = self.rfile.read(length) if length else b""
+            answer = self._answer(headers, body)
         if answer.html:
             data, content_type = answer.html.encode(), "text/html; charset=utf-8"
         else:
@@ -31,7 +42,16 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    do_GET = do_POST = do_PUT = _serve
+    def _answer(self, headers: dict[str, str], body: bytes) -> Answer:
+        """The sandbox's answer; a fault of its own is answered 500, never a dropped connection."""
+        try:
+            return self.sandbox.handle(self.command, self.path, headers, body)
+        except Exception as error:  # a sandbox bug must still answer, and say so
+            traceback.print_exc()
+            description = f"the sandbox failed: {type(error).__name__}"
+            return Refusal(500, "internal_server_error", description).answer()
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (stdlib's name)
         pass
@@ -46,7 +66,7 @@ def main() -> int:
     server = ThreadingHTTPServer((options.host, options.port), Handler)
     server.daemon_threads = True
     host, port = str(server.server_address[0]), server.server_address[1]
-    Handler.sandbox.base_url = f"http://{host}:{port}"
+    Handler.sandbox.store.base_url = f"http://{host}:{port}"
     print(f"yookassa sandbox listening on http://{host}:{port}", flush=True)
     try:
         server.serve_forever()

@@ -1,175 +1,136 @@
-"""The part of YooKassa's API v3 Kabinet uses, kept in memory: creating a payment (idempotent by
-`Idempotence-Key`, per shop), reading it back, and the hosted page where a tester pays or
-declines. Every shop is its own world: a payment is found only with the credentials of the shop
-that made it. When a payment settles, the shop's notification URL (set with
-`PUT /_admin/shops/{shop_id}` `{"webhook_url": ...}`) gets YooKassa's notification, unsigned as
-YooKassa's are. `PUT /_admin/delay` makes answers slow, for tests of timeouts.
+"""The part of YooKassa's API v3 Kabinet uses, kept in memory, for tests and local runs.
+
+Every shop is its own world: a payment, refund or saved card is found only with the Basic
+credentials (shop id and any secret) of the shop that made it. Implemented:
+
+* `POST /v3/payments` (`Idempotence-Key` required: the same key and body give the same payment
+  back, the same key with another body is refused). With `confirmation{type: redirect,
+  return_url}` (or none) the payment is `pending` and `confirmation_url` leads to the hosted
+  page. `capture: false` makes it two-stage. `save_payment_method: true` saves the card when it
+  is paid: `payment_method.saved` is true and `payment_method.id` can be charged again, by this
+  shop only. With `payment_method_id` of such a card and no confirmation the payment settles
+  at once: `succeeded` (or `waiting_for_capture`), or `canceled` when the card is set to decline.
+* `GET /v3/payments/{id}`.
+* `POST /v3/payments/{id}/capture` (optional smaller `amount`) and `/cancel`
+  (`canceled_by_merchant`) for a payment `waiting_for_capture`.
+* `POST /v3/refunds` `{payment_id, amount, description?, receipt?, metadata?}` and
+  `GET /v3/refunds/{id}`: whole or partial refunds of a succeeded payment, which gains
+  `refunded_amount` and stays `refundable` until nothing is left.
+* The hosted page `/pay/{id}` with YooKassa's test cards (see `page.py`, `cards.py`).
+* Notifications `payment.waiting_for_capture`, `payment.succeeded`, `payment.canceled` and
+  `refund.succeeded` to the shop's URL, unsigned as YooKassa's are.
+* Errors as YooKassa's `{"type": "error", "id", "code", "description", "parameter"?}`: 400
+  `invalid_request`, 401 `invalid_credentials`, 404 `not_found`; bad input never crashes it.
+
+Test controls, without credentials: `GET /_admin/health`; `PUT /_admin/delay` `{"seconds"}`
+slows the API, for timeout tests; `PUT /_admin/shops/{shop_id}` `{"webhook_url"}` sets where
+the shop's notifications go; `PUT /_admin/payment_methods/{id}` `{"decline_reason"}` makes
+charges of a saved card fail with that reason from now on (`""` lets them pass again).
 """
 
 import base64
-import json
-import threading
 import time
-import urllib.request
-import uuid
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import unquote, urlsplit
 
-from sandboxes.loopback import loopback_target
+from sandboxes.yookassa_sandbox import cards, page, payments, refunds
+from sandboxes.yookassa_sandbox.protocol import (
+    Answer,
+    Refusal,
+    idempotence_key,
+    invalid,
+    not_found,
+    read_object,
+)
+from sandboxes.yookassa_sandbox.state import Store, snapshot
 
 
-@dataclass
-class Answer:
-    status: int
-    body: dict[str, Any]
-    html: str = ""
-    location: str = ""
-
-
-@dataclass
 class Sandbox:
-    base_url: str = ""
-    payments: dict[str, dict[str, Any]] = field(default_factory=dict)  # by payment id
-    by_key: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
-    delay: float = 0.0
-    webhooks: dict[str, str] = field(default_factory=dict)  # shop id → notification URL
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    def __init__(self, store: Store | None = None) -> None:
+        self.store = store or Store()
 
-    def handle(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Answer:
-        if method == "GET" and path == "/_admin/health":
-            return Answer(200, {"status": "ok"})
-        if method == "PUT" and path == "/_admin/delay":
-            self.delay = float(json.loads(body or b"{}").get("seconds", 0))
-            return Answer(200, {"delay": self.delay})
-        if method == "PUT" and path.startswith("/_admin/shops/"):
-            shop_id = path.removeprefix("/_admin/shops/")
-            self.webhooks[shop_id] = str(json.loads(body or b"{}").get("webhook_url", ""))
-            return Answer(200, {"shop_id": shop_id, "webhook_url": self.webhooks[shop_id]})
-        if path.startswith("/pay/"):
-            return self._page(method, path.removeprefix("/pay/"), body)
-        time.sleep(self.delay)
+    def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Answer:
+        """Answer one request; whatever is wrong with it becomes YooKassa's error object."""
+        path = urlsplit(target).path
+        parts = [unquote(part) for part in path.strip("/").split("/")]
+        try:
+            if parts[0] == "_admin":
+                return self._admin(method, parts[1:], body)
+            if parts[0] == "pay" and len(parts) == 2:
+                return page.serve(self.store, method, parts[1], body)
+            time.sleep(self.store.delay)
+            return self._api(method, path, parts, headers, body)
+        except Refusal as refusal:
+            return refusal.answer()
+
+    def _api(
+        self, method: str, path: str, parts: list[str], headers: dict[str, str], body: bytes
+    ) -> Answer:
         shop = _shop(headers.get("authorization", ""))
         if shop is None:
-            return _error(401, "invalid_credentials", "Basic auth with shop id and secret key")
-        if method == "POST" and path == "/v3/payments":
-            return self._create(shop, headers.get("idempotence-key", ""), body)
-        if method == "GET" and path.startswith("/v3/payments/"):
-            payment = self.payments.get(path.removeprefix("/v3/payments/"))
-            if payment is None or payment["recipient"]["account_id"] != shop:
-                return _error(404, "not_found", "payment not found")
-            return Answer(200, payment)
-        return _error(404, "not_found", f"{method} {path} is not part of the sandbox")
+            raise Refusal(401, "invalid_credentials", "Basic auth with shop id and secret key")
+        store = self.store
+        match method, parts:
+            case "POST", ["v3", "payments"]:
+                return payments.create(store, shop, idempotence_key(headers), path, body)
+            case "GET", ["v3", "payments", payment_id]:
+                with store.lock:
+                    return Answer(200, snapshot(store.payment(shop, payment_id).body))
+            case "POST", ["v3", "payments", payment_id, "capture"]:
+                key = idempotence_key(headers)
+                return payments.capture(store, shop, payment_id, key, path, body)
+            case "POST", ["v3", "payments", payment_id, "cancel"]:
+                key = idempotence_key(headers)
+                return payments.cancel(store, shop, payment_id, key, path, body)
+            case "POST", ["v3", "refunds"]:
+                return refunds.create(store, shop, idempotence_key(headers), path, body)
+            case "GET", ["v3", "refunds", refund_id]:
+                return refunds.find(store, shop, refund_id)
+        raise not_found(f"{method} {path} is not part of the sandbox")
 
-    def _page(self, method: str, payment_id: str, body: bytes) -> Answer:
-        """The hosted confirmation page: a tester pays, or makes the card fail."""
-        payment = self.payments.get(payment_id)
-        if payment is None:
-            return _error(404, "not_found", "payment not found")
-        if method == "GET":
-            return Answer(200, {}, html=_page_html(payment))
-        outcome = OUTCOMES.get(parse_qs(body.decode(errors="replace")).get("outcome", [""])[0])
-        if outcome is None:
-            return _error(400, "invalid_request", "choose succeed, decline or insufficient")
-        with self.lock:
-            if payment["status"] != "pending":
-                return _error(400, "invalid_request", f"the payment is {payment['status']}")
-            status, cancellation = outcome
-            payment["status"] = status
-            payment["paid"] = status == "succeeded"
-            if cancellation:
-                payment["cancellation_details"] = cancellation
-            else:
-                payment["captured_at"] = datetime.now(UTC).isoformat(timespec="milliseconds")
-                payment["payment_method"] = {
-                    "type": "bank_card",
-                    "id": str(uuid.uuid4()),
-                    "saved": False,
-                    "title": "Bank card *4477",
-                }
-        self._notify(payment)
-        return Answer(303, {}, location=payment["confirmation"]["return_url"] or "/")
+    def _admin(self, method: str, parts: list[str], body: bytes) -> Answer:
+        match method, parts:
+            case "GET", ["health"]:
+                return Answer(200, {"status": "ok"})
+            case "PUT", ["delay"]:
+                return self._set_delay(read_object(body, empty_ok=True))
+            case "PUT", ["shops", shop_id]:
+                return self._set_webhook(shop_id, read_object(body, empty_ok=True))
+            case "PUT", ["payment_methods", method_id]:
+                return self._set_decline(method_id, read_object(body))
+        raise not_found(f"{method} /_admin/{'/'.join(parts)} is not part of the sandbox")
 
-    def _notify(self, payment: dict[str, Any]) -> None:
-        url = self.webhooks.get(payment["recipient"]["account_id"])
-        if not url:
-            return
-        event = "payment.succeeded" if payment["status"] == "succeeded" else "payment.canceled"
-        notification = {"type": "notification", "event": event, "object": payment}
-        threading.Thread(target=_post, args=(url, notification), daemon=True).start()
+    def _set_delay(self, request: dict[str, Any]) -> Answer:
+        seconds = request.get("seconds", 0)
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+            raise invalid("seconds must be a number", "seconds")
+        if not 0 <= seconds <= 60:
+            raise invalid("seconds must be from 0 to 60", "seconds")
+        self.store.delay = float(seconds)
+        return Answer(200, {"delay": self.store.delay})
 
-    def _create(self, shop: str, key: str, body: bytes) -> Answer:
-        if not key or len(key) > 64:
-            return _error(400, "invalid_request", "Idempotence-Key header is required")
-        try:
-            request = json.loads(body)
-            amount = request["amount"]
-            value = Decimal(str(amount["value"]))
-            currency = str(amount["currency"])
-        except (ValueError, KeyError, TypeError, InvalidOperation):
-            return _error(400, "invalid_request", "amount.value and amount.currency are required")
-        whole_kopecks = value.is_finite() and value == value.quantize(Decimal("0.01"))
-        if not whole_kopecks or value <= 0 or currency != "RUB":
-            return _error(400, "invalid_request", "amount must be positive roubles with kopecks")
-        fingerprint = json.dumps(request, sort_keys=True)
-        with self.lock:
-            known = self.by_key.get((shop, key))
-            if known is not None:
-                payment_id, first = known
-                if first != fingerprint:
-                    return _error(
-                        400, "invalid_request", "Idempotence-Key used for another request"
-                    )
-                return Answer(200, self.payments[payment_id])
-            payment_id = str(uuid.uuid4())
-            payment = {
-                "id": payment_id,
-                "status": "pending",
-                "paid": False,
-                "amount": {"value": f"{value:.2f}", "currency": currency},
-                "description": str(request.get("description", ""))[:128],
-                "metadata": request.get("metadata") or {},
-                "recipient": {"account_id": shop, "gateway_id": f"gw-{shop}"},
-                "created_at": datetime.now(UTC).isoformat(timespec="milliseconds"),
-                "confirmation": {
-                    "type": "redirect",
-                    "confirmation_url": f"{self.base_url}/pay/{payment_id}",
-                    "return_url": (request.get("confirmation") or {}).get("return_url", ""),
-                },
-                "test": True,
-                "refundable": False,
-            }
-            self.payments[payment_id] = payment
-            self.by_key[(shop, key)] = (payment_id, fingerprint)
-        return Answer(200, payment)
+    def _set_webhook(self, shop_id: str, request: dict[str, Any]) -> Answer:
+        url = request.get("webhook_url", "")
+        if not isinstance(url, str) or (url and urlsplit(url).scheme not in ("http", "https")):
+            raise invalid("webhook_url must be an http(s) URL, or empty for none", "webhook_url")
+        with self.store.lock:
+            self.store.webhooks[shop_id] = url
+        return Answer(200, {"shop_id": shop_id, "webhook_url": url})
 
-
-OUTCOMES = {
-    "succeed": ("succeeded", None),
-    "decline": ("canceled", {"party": "payment_network", "reason": "card_expired"}),
-    "insufficient": ("canceled", {"party": "payment_network", "reason": "insufficient_funds"}),
-}
-
-
-def _page_html(payment: dict[str, Any]) -> str:
-    amount = payment["amount"]
-    buttons = "".join(
-        f'<button name="outcome" value="{outcome}">{label}</button> '
-        for outcome, label in (
-            ("succeed", "Оплатить"),
-            ("decline", "Карта отклонена"),
-            ("insufficient", "Недостаточно средств"),
-        )
-    )
-    return (
-        "<!doctype html><html lang=ru><meta charset=utf-8>"
-        '<meta name=viewport content="width=device-width">'
-        "<title>ЮKassa (песочница)</title><h1>Оплата</h1>"
-        f"<p>{amount['value']} {amount['currency']}</p>"
-        f'<form method="post">{buttons}</form></html>'
-    )
+    def _set_decline(self, method_id: str, request: dict[str, Any]) -> Answer:
+        """Make charges of a saved card fail (or pass again), as when its money runs out."""
+        reason = request.get("decline_reason")
+        if not isinstance(reason, str) or (reason and reason not in cards.NETWORK_REASONS):
+            raise invalid(
+                f"decline_reason must be empty or one of {', '.join(cards.NETWORK_REASONS)}",
+                "decline_reason",
+            )
+        with self.store.lock:
+            method = self.store.methods.get(method_id)
+            if method is None:
+                raise not_found(f"saved payment method {method_id} not found")
+            method.decline_reason = reason
+            return Answer(200, {"id": method_id, "shop_id": method.shop, "decline_reason": reason})
 
 
 def _shop(authorization: str) -> str | None:
@@ -182,29 +143,3 @@ def _shop(authorization: str) -> str | None:
     except ValueError:
         return None
     return shop if shop.isdigit() and secret else None
-
-
-def _error(status: int, code: str, description: str) -> Answer:
-    return Answer(
-        status, {"type": "error", "id": str(uuid.uuid4()), "code": code, "description": description}
-    )
-
-
-def _post(url: str, notification: dict[str, Any]) -> None:
-    """Deliver a notification, retrying a few times as YooKassa does when not answered 200."""
-    data = json.dumps(notification, ensure_ascii=False).encode()
-    target, extra_headers = loopback_target(url)
-    for attempt in range(5):
-        request = urllib.request.Request(
-            target,
-            data=data,
-            headers={"Content-Type": "application/json", **extra_headers},
-            method="POST",
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=5) as response:
-                if 200 <= response.status < 300:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2 * (attempt + 1))
