@@ -38,6 +38,7 @@ class OutboxKind(models.TextChoices):
     END = "end", _("Switching off")
     ORDER = "order", _("New service")
     PROMISED_PAYMENT = "promised_payment", _("Promised payment")
+    REFUND = "refund", _("Refund")
 
 
 class OutboxStatus(models.TextChoices):

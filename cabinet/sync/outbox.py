@@ -44,6 +44,16 @@ def _send(connector: BillingConnector, message: OutboxMessage) -> WriteResult:
             external_ref=payload["external_ref"],
             paid_at=parse_datetime(payload["paid_at"]) or timezone.now(),
             idempotency_key=str(message.idempotency_key),
+            document_id=payload.get("document_id", ""),
+        )
+    if message.kind == OutboxKind.REFUND:
+        return connector.post_refund(
+            message.target_id,
+            amount=Money(Decimal(payload["amount"]), payload["currency"]),
+            payment_ref=payload["payment_ref"],
+            external_ref=payload["external_ref"],
+            refunded_at=parse_datetime(payload["refunded_at"]) or timezone.now(),
+            idempotency_key=str(message.idempotency_key),
         )
     if message.kind == OutboxKind.CHANGE_PLAN:
         effective = payload.get("effective_at")

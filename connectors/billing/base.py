@@ -117,8 +117,24 @@ class BillingConnector(ABC):
         external_ref: str,
         paid_at: datetime,
         idempotency_key: str,
+        document_id: str = "",
     ) -> WriteResult:
-        """Credit a payment received elsewhere (a gateway) to the account."""
+        """Credit a payment received elsewhere (a gateway) to the account; `document_id` names
+        the invoice it pays, if any."""
+
+    @abstractmethod
+    def post_refund(
+        self,
+        account_id: str,
+        *,
+        amount: Money,
+        payment_ref: str,
+        external_ref: str,
+        refunded_at: datetime,
+        idempotency_key: str,
+    ) -> WriteResult:
+        """Take back from the balance money the gateway returned to the client; `payment_ref`
+        is the external_ref of the payment refunded."""
 
     @abstractmethod
     def change_plan(

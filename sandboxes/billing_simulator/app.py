@@ -4,7 +4,7 @@ import logging
 from typing import Any
 from urllib.parse import unquote
 
-from sandboxes.billing_simulator import admin, reads, writes
+from sandboxes.billing_simulator import admin, reads, refunds, writes
 from sandboxes.billing_simulator.changes import scheduled_apply
 from sandboxes.billing_simulator.events import events_feed
 from sandboxes.billing_simulator.faults import Faults
@@ -35,6 +35,7 @@ def api_router() -> Router:
     router.add("GET", "/accounts/{account_id}/documents", reads.documents_list)
     router.add("GET", "/accounts/{account_id}/payments", reads.payments_list)
     router.add("POST", "/accounts/{account_id}/payments", writes.payment_post)
+    router.add("POST", "/accounts/{account_id}/refunds", refunds.refund_post)
     router.add("GET", "/subscriptions", reads.all_subscriptions_list)
     router.add("GET", "/documents", reads.all_documents_list)
     router.add("GET", "/payments", reads.all_payments_list)

@@ -39,6 +39,7 @@ def capabilities(app: Any, request: Request) -> Response:
             ],
             "write": [
                 "post_payment",
+                "post_refund",
                 "change_plan",
                 "suspend",
                 "resume",

@@ -75,11 +75,30 @@ def payment_post(app: Any, request: Request) -> Response:
         _refuse_duplicate_reference(tx, inst, external_ref)
         if body.get("paid_at") is not None:
             parse_time(body["paid_at"], "paid_at")
+        if body.get("document_id") is not None:
+            _invoice_mark_paid(tx, inst, account_id, body["document_id"], amount)
         payment = _payment_store(tx, inst, account_id, amount, method, body)
         changes.balance_adjust(tx, inst, account, amount, PORTAL)
         return 201, payment
 
     return idempotent(request, app, action)
+
+
+def _invoice_mark_paid(
+    tx: Tx, inst: Instance, account_id: str, document_id: Any, paid: Decimal
+) -> None:
+    """The invoice a payment names is paid (or partly paid) by it."""
+    if not isinstance(document_id, str) or not document_id:
+        raise invalid("document_id", "must be a document id")
+    document = tx.get(inst.name, "document", document_id)
+    if document is None or document.get("account_id") != account_id:
+        raise invalid("document_id", f"no document {document_id} on account {account_id}")
+    if document.get("kind") != "invoice":
+        raise invalid("document_id", "is not an invoice")
+    document["status"] = "paid" if paid >= Decimal(document["total"]["value"]) else "partially_paid"
+    moment = utc_now()
+    document["updated_at"] = render_time(moment, inst.time_zone)
+    tx.put(inst.name, "document", document, sortable(moment))
 
 
 def _refuse_duplicate_reference(tx: Tx, inst: Instance, external_ref: Any) -> None:

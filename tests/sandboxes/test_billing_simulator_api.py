@@ -55,6 +55,7 @@ def test_capabilities_describe_the_instance(tenant: Tenant):
 
     assert body["write"] == [
         "post_payment",
+        "post_refund",
         "change_plan",
         "suspend",
         "resume",
@@ -210,6 +211,81 @@ def test_bad_payments_change_nothing(tenant: Tenant):
     )
     _problem(missing_key, 400, "validation_failed")
     assert tenant.get("/accounts/acc:1").json()["balance"]["value"] == "-120.50"
+
+
+def test_refunds_take_money_back_until_the_payment_is_reversed(tenant: Tenant):
+    paid = {"amount": {"value": "500.00", "currency": "RUB"}, "external_ref": "stripe:pi_r1"}
+    payment = tenant.post("/accounts/acc:1/payments", paid).json()
+
+    def refund(value: str, ref: str):
+        body = {
+            "amount": {"value": value, "currency": "RUB"},
+            "payment_ref": "stripe:pi_r1",
+            "external_ref": ref,
+        }
+        return tenant.post("/accounts/acc:1/refunds", body)
+
+    part = refund("200.00", "stripe:re_1")
+    too_much = refund("300.01", "stripe:re_2")
+    rest = refund("300.00", "stripe:re_3")
+    again = refund("1.00", "stripe:re_3")
+
+    assert part.status_code == 201, part.text
+    assert (part.json()["amount"]["value"], part.json()["refund_of"]) == ("-200.00", payment["id"])
+    _problem(too_much, 409, "conflict")
+    assert rest.status_code == 201
+    _problem(again, 409, "conflict")
+    payments = {item["id"]: item for item in tenant.get("/accounts/acc:1/payments").json()["items"]}
+    assert payments[payment["id"]]["status"] == "reversed"
+    assert tenant.get("/accounts/acc:1").json()["balance"]["value"] == "-120.50"
+
+
+def test_bad_refunds_change_nothing(tenant: Tenant, billing: Billing):
+    tenant.post(
+        "/accounts/acc:1/payments",
+        {"amount": {"value": "50.00", "currency": "RUB"}, "external_ref": "stripe:pi_r2"},
+    )
+    good = {"amount": {"value": "5.00", "currency": "RUB"}, "payment_ref": "stripe:pi_r2"}
+    cases = [
+        (good | {"amount": {"value": "0.00", "currency": "RUB"}}, 422, "validation_failed"),
+        ({k: v for k, v in good.items() if k != "payment_ref"}, 422, "validation_failed"),
+        (good | {"payment_ref": "stripe:pi_unknown"}, 404, "not_found"),
+    ]
+    for number, (body, status, code) in enumerate(cases):
+        _problem(
+            tenant.post("/accounts/acc:1/refunds", body | {"external_ref": f"re:{number}"}),
+            status,
+            code,
+        )
+    _problem(tenant.post("/accounts/acc:1/refunds", good), 422, "validation_failed")
+    _problem(
+        tenant.post("/accounts/acc:2/refunds", good | {"external_ref": "re:other"}),
+        404,
+        "not_found",
+    )
+    other = billing.tenant()
+    _problem(
+        other.post("/accounts/acc:1/refunds", good | {"external_ref": "re:x"}), 404, "not_found"
+    )
+    assert tenant.get("/accounts/acc:1").json()["balance"]["value"] == "-70.50"
+
+
+def test_a_payment_naming_an_invoice_marks_it_paid(tenant: Tenant):
+    invoices = [
+        item
+        for item in tenant.get("/accounts/acc:1/documents").json()["items"]
+        if item["kind"] == "invoice"
+    ]
+    invoice = invoices[0]
+    body = {"amount": invoice["total"], "method": "card", "document_id": invoice["id"]}
+
+    wrong = tenant.post("/accounts/acc:1/payments", body | {"document_id": "doc:none"})
+    paid = tenant.post("/accounts/acc:1/payments", body)
+
+    _problem(wrong, 422, "validation_failed")
+    assert paid.status_code == 201, paid.text
+    documents = tenant.get("/accounts/acc:1/documents").json()["items"]
+    assert {item["id"]: item["status"] for item in documents}[invoice["id"]] == "paid"
 
 
 def test_change_plan_now_applies_at_once(tenant: Tenant):

@@ -102,6 +102,7 @@ class RestConnector(BillingConnector):
         external_ref: str,
         paid_at: datetime,
         idempotency_key: str,
+        document_id: str = "",
     ) -> WriteResult:
         body = {
             "amount": {"value": str(amount.value), "currency": amount.currency},
@@ -109,7 +110,28 @@ class RestConnector(BillingConnector):
             "external_ref": external_ref,
             "paid_at": paid_at.isoformat(),
         }
+        if document_id:
+            body["document_id"] = document_id
         data = self._json("POST", f"accounts/{account_id}/payments", body, idempotency_key)
+        return WriteResult(done=True, reference=str(mapping.payment(data).id), detail=data)
+
+    def post_refund(
+        self,
+        account_id: str,
+        *,
+        amount: Money,
+        payment_ref: str,
+        external_ref: str,
+        refunded_at: datetime,
+        idempotency_key: str,
+    ) -> WriteResult:
+        body = {
+            "amount": {"value": str(amount.value), "currency": amount.currency},
+            "payment_ref": payment_ref,
+            "external_ref": external_ref,
+            "refunded_at": refunded_at.isoformat(),
+        }
+        data = self._json("POST", f"accounts/{account_id}/refunds", body, idempotency_key)
         return WriteResult(done=True, reference=str(mapping.payment(data).id), detail=data)
 
     def change_plan(
