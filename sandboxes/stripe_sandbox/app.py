@@ -12,12 +12,12 @@ import json
 import re
 import threading
 import time
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from sandboxes.gateway_http import Answer
 from sandboxes.stripe_sandbox import checkout, customers, forms, page, payments
 from sandboxes.stripe_sandbox.store import Account, Refusal, listing, new_id, public
 from sandboxes.stripe_sandbox.webhooks import Courier
@@ -55,15 +55,6 @@ ROUTES = _routes(
 
 
 @dataclass
-class Answer:
-    status: int
-    body: dict[str, Any]
-    html: str = ""
-    location: str = ""
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
 class Sandbox:
     base_url: str = ""
     accounts: dict[str, Account] = field(default_factory=dict)  # by secret key
@@ -72,15 +63,21 @@ class Sandbox:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Answer:
-        """Any request; whatever goes wrong inside is an answer, never a dead server."""
+        """Any request; a refusal is Stripe's error object. Every answer carries a Request-Id,
+        as Stripe's do."""
         try:
-            return self._route(method, target, headers, body)
+            answer = self._route(method, target, headers, body)
         except Refusal as refusal:
-            return Answer(refusal.status, refusal.body())
-        except Exception:
-            traceback.print_exc()
-            error = {"type": "api_error", "message": "The sandbox failed on this request."}
-            return Answer(500, {"error": error})
+            answer = Answer(refusal.status, refusal.body())
+        answer.headers.setdefault("Request-Id", new_id("req_"))
+        return answer
+
+    def failure(self, status: int, message: str) -> Answer:
+        kind = "api_error" if status >= 500 else "invalid_request_error"
+        return Answer(status, {"error": {"type": kind, "message": message}})
+
+    def listening_at(self, base_url: str) -> None:
+        self.base_url = base_url
 
     def _route(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Answer:
         parts = urlsplit(target)

@@ -63,6 +63,13 @@ class Sandbox:
         except Refusal as refusal:
             return refusal.answer()
 
+    def failure(self, status: int, message: str) -> Answer:
+        code = "internal_server_error" if status >= 500 else "invalid_request"
+        return Refusal(status, code, message).answer()
+
+    def listening_at(self, base_url: str) -> None:
+        self.store.base_url = base_url
+
     def _api(
         self, method: str, path: str, parts: list[str], headers: dict[str, str], body: bytes
     ) -> Answer:

@@ -1,4 +1,4 @@
-"""What every route shares: the answer, YooKassa's error shape and careful reading of a request.
+"""What every route shares: YooKassa's error shape and careful reading of a request.
 
 A request the sandbox cannot use is refused the way YooKassa refuses it, as
 `{"type": "error", "id", "code", "description", "parameter"?}` with a 4xx status, so that a
@@ -7,21 +7,14 @@ client's error handling is tested too and a bad request never takes the sandbox 
 
 import json
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from sandboxes.gateway_http import Answer
+
 KOPECK = Decimal("0.01")
 LARGEST = Decimal("1e12")  # far above any limit of YooKassa's, small enough to quantize safely
-
-
-@dataclass
-class Answer:
-    status: int
-    body: dict[str, Any]
-    html: str = ""
-    location: str = ""
 
 
 class Refusal(Exception):
