@@ -1,9 +1,11 @@
-"""YooKassa's notifications about a provider's payments, on the provider's own domain.
+"""The gateways' notifications about a provider's payments, on the provider's own domain.
 
 YooKassa does not sign them: a notification is believed only from YooKassa's addresses
 (YOOKASSA_NOTIFICATION_NETWORKS), and even then only what the gateway says when asked again with
-the provider's own credentials counts. A payment this provider does not know is refused (404),
-so a notification meant for another provider changes nothing here.
+the provider's own credentials counts. Stripe signs its events with the provider's own webhook
+secret; the signature is checked on the raw body, and the payment is still read back before it
+counts. A payment this provider does not know is refused (404), and another provider's Stripe
+event fails the signature, so a notification meant for another provider changes nothing here.
 """
 
 import ipaddress
@@ -20,10 +22,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cabinet.payments.gateways import stripe_account
 from cabinet.payments.models import OnlinePayment, PaymentStatus
 from cabinet.payments.services import online_payment_settle
 from cabinet.sync.tasks import outbox_deliver_task
 from connectors.errors import ConnectorError
+from connectors.gateway_settings import payment_gateway_get
+from connectors.models import GatewayKind
 from tenants.tasks import provider_task_send
 from tenants.users.lockout import client_address
 
@@ -68,15 +73,61 @@ class YooKassaNotificationApi(APIView):
             payment_id = str(json.loads(raw)["object"]["id"])
         except (ValueError, KeyError, TypeError):
             return Response({"detail": "not a notification"}, status=status.HTTP_400_BAD_REQUEST)
-        payment = OnlinePayment.objects.filter(gateway_payment_id=payment_id).first()
-        if payment is None:
-            logger.warning("notification for a payment %s unknown here", payment_id[:64])
+        payment = OnlinePayment.objects.filter(
+            gateway=GatewayKind.YOOKASSA, gateway_payment_id=payment_id
+        ).first()
+        return _settle(provider, payment, payment_id)
+
+
+class StripeWebhookApi(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    parser_classes = [RawParser]
+
+    @extend_schema(exclude=True)  # Stripe's format, not Kabinet's API
+    def post(self, request: Request) -> Response:
+        provider = getattr(request._request, "provider", None)
+        gateway = payment_gateway_get() if provider is not None else None
+        if gateway is None or gateway.kind != GatewayKind.STRIPE:
             return Response({"detail": "not found"}, status=status.HTTP_404_NOT_FOUND)
+        raw = request.data if isinstance(request.data, bytes) else b""
+        signature = request.headers.get("Stripe-Signature", "")
+        if len(raw) > MAX_NOTIFICATION_BYTES:
+            return Response({"detail": "too large"}, status=status.HTTP_400_BAD_REQUEST)
         try:
-            payment = online_payment_settle(payment_id=payment.pk)
-        except ConnectorError:
-            # YooKassa asks again later; the client's return page may settle it first.
-            return Response({"detail": "try later"}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
-        if payment.status == PaymentStatus.SUCCEEDED:
-            transaction.on_commit(lambda: provider_task_send(outbox_deliver_task, provider))
-        return Response({"status": payment.status})
+            event = stripe_account(gateway).read_event(
+                raw, signature, gateway.credentials.get("webhook_secret", "")
+            )
+            kind, object_id = str(event.type), str(event.data.object.id)
+        except (ValueError, AttributeError, TypeError):
+            logger.warning("stripe event refused from %s", client_address(request._request))
+            return Response({"detail": "bad signature"}, status=status.HTTP_400_BAD_REQUEST)
+        if kind.startswith("checkout.session."):
+            found = OnlinePayment.objects.filter(gateway_payment_id=object_id)
+        elif kind.startswith("payment_intent."):
+            found = OnlinePayment.objects.filter(
+                charge_ref=object_id
+            ) | OnlinePayment.objects.filter(automatic=True, gateway_payment_id=object_id)
+        else:
+            return Response({"status": "ignored"})  # refunds are Kabinet's own doing
+        payment = found.filter(gateway=GatewayKind.STRIPE).first()
+        if payment is None:
+            # Signed by this provider's own account, so genuine, but not about a payment made
+            # here (a payment intent before its checkout completes, or the provider's other
+            # sales): Stripe would retry a refusal for days, so it is acknowledged.
+            return Response({"status": "ignored"})
+        return _settle(provider, payment, object_id)
+
+
+def _settle(provider, payment: OnlinePayment | None, reference: str) -> Response:
+    if payment is None:
+        logger.warning("notification for a payment %s unknown here", reference[:64])
+        return Response({"detail": "not found"}, status=status.HTTP_404_NOT_FOUND)
+    try:
+        payment = online_payment_settle(payment_id=payment.pk)
+    except ConnectorError:
+        # The gateway asks again later; the client's return page may settle it first.
+        return Response({"detail": "try later"}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+    if payment.status == PaymentStatus.SUCCEEDED:
+        transaction.on_commit(lambda: provider_task_send(outbox_deliver_task, provider))
+    return Response({"status": payment.status})

@@ -18,6 +18,7 @@ from cabinet.documents.models import Document
 from cabinet.payments.models import OnlinePayment, PaymentStatus
 from cabinet.payments.services import (
     PaymentRefused,
+    online_payment_abandon,
     online_payment_settle,
     online_payment_start,
     payable_invoice,
@@ -36,20 +37,25 @@ class TopUpForm(forms.Form):
     amount = forms.DecimalField(
         label=_("Amount"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
     )
+    save_card = forms.BooleanField(
+        label=_("Keep the card for automatic top-ups"),
+        required=False,
+        help_text=_("The card number stays with the payment service; you can remove it any time."),
+    )
 
 
 def _provider(request: HttpRequest) -> Provider:
     return cast(Provider, getattr(request, "provider", None))
 
 
-def _payments_on(request: HttpRequest) -> bool:
+def payments_on(request: HttpRequest) -> bool:
     return Module.PAYMENTS in _provider(request).modules and top_ups_open() is not None
 
 
 @require_http_methods(["GET", "POST"])
 @client_page(Capability.MONEY)
 def top_up(request: ClientRequest) -> HttpResponse:
-    if not _payments_on(request):
+    if not payments_on(request):
         return render(request, "errors/not_found.html", status=404)
     account = request.account_choice.current.account
     gateway = top_ups_open()
@@ -69,6 +75,7 @@ def top_up(request: ClientRequest) -> HttpResponse:
                 account=account,
                 user=request.user,
                 amount=form.cleaned_data["amount"],
+                save_card=form.cleaned_data["save_card"],
                 return_url_for=lambda made: request.build_absolute_uri(
                     reverse("cabinet-online-payment", args=[made.id])
                 ),
@@ -129,3 +136,15 @@ def online_payment(request: ClientRequest, payment_id) -> HttpResponse:
             transaction.on_commit(lambda: provider_task_send(outbox_deliver_task, provider))
     context = {"payment": payment, "choice": request.account_choice}
     return render(request, "cabinet/online_payment.html", context)
+
+
+@require_safe
+@client_page(Capability.MONEY)
+def online_payment_cancel(request: ClientRequest, payment_id) -> HttpResponse:
+    """Where the gateway sends a client who went back without paying: the payment is closed at
+    the gateway, so that it cannot be paid later, and its page says so."""
+    account = request.account_choice.current.account
+    payment = get_object_or_404(OnlinePayment, pk=payment_id, account=account)
+    with contextlib.suppress(ConnectorError):
+        online_payment_abandon(payment_id=payment.pk)
+    return redirect("cabinet-online-payment", payment_id=payment.pk)

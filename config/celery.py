@@ -49,6 +49,11 @@ app.conf.beat_schedule = {
         "args": ["cabinet.sync.tasks.billing_reconcile_task"],
         "schedule": crontab(minute=15),
     },
+    "auto-top-up": {
+        "task": "tenants.tasks.providers_fan_out_task",
+        "args": ["cabinet.payments.tasks.auto_top_up_task"],
+        "schedule": crontab(minute="*/15"),
+    },
     "platform-sessions-clear-expired": {
         "task": "tenants.users.tasks.platform_sessions_clear_expired_task",
         "schedule": crontab(minute=47, hour="*/6"),

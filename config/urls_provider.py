@@ -7,14 +7,14 @@ from api import client as client_api
 from api import service_changes as service_changes_api
 from api.billing_events import BillingEventReceiveApi
 from api.imports import ExchangeFileImportApi, ExchangeImportGetApi
-from api.payment_notifications import YooKassaNotificationApi
+from api.payment_notifications import StripeWebhookApi, YooKassaNotificationApi
 from api.tokens import TokenCreateApi, TokenDeleteApi
 from api.v1 import CurrentUserGetApi
 from branding import views as branding_views
-from cabinet import payment_views, service_views
+from cabinet import auto_top_up_views, payment_views, service_views
 from cabinet import views as cabinet_views
 from config.health import health
-from console import gateway_views
+from console import gateway_views, refund_views
 from console import views as console_views
 
 urlpatterns = [
@@ -46,6 +46,13 @@ urlpatterns = [
     ),
     path("catalog/<int:plan_id>/order", service_views.service_order, name="cabinet-order"),
     path("pay/", payment_views.top_up, name="cabinet-top-up"),
+    path("pay/auto/", auto_top_up_views.auto_top_up, name="cabinet-auto-top-up"),
+    path("pay/auto/off", auto_top_up_views.auto_top_up_off, name="cabinet-auto-top-up-off"),
+    path(
+        "pay/cards/<int:card_id>/delete",
+        auto_top_up_views.saved_card_delete,
+        name="cabinet-saved-card-delete",
+    ),
     path("pay/<uuid:payment_id>/", payment_views.online_payment, name="cabinet-online-payment"),
     path(
         "pay/invoice/<int:document_id>/",
@@ -57,12 +64,23 @@ urlpatterns = [
         YooKassaNotificationApi.as_view(),
         name="api-yookassa-notifications",
     ),
+    path("api/v1/payments/stripe/webhook", StripeWebhookApi.as_view(), name="api-stripe-webhook"),
+    path(
+        "pay/<uuid:payment_id>/cancel",
+        payment_views.online_payment_cancel,
+        name="cabinet-online-payment-cancel",
+    ),
     path("promised-payment/", service_views.promised_payment, name="cabinet-promised-payment"),
     path("manage/", console_views.manage_home, name="console-manage-home"),
     path("manage/sync/", console_views.manage_sync, name="console-manage-sync"),
     path("manage/clients/", console_views.manage_clients, name="console-manage-clients"),
     path("manage/catalog/", console_views.manage_catalog, name="console-manage-catalog"),
     path("manage/payments/", gateway_views.manage_payments, name="console-manage-payments"),
+    path(
+        "manage/payments/<uuid:payment_id>/",
+        refund_views.manage_payment,
+        name="console-manage-payment",
+    ),
     path(
         "manage/payments/gateway",
         gateway_views.manage_payment_gateway,

@@ -2,38 +2,30 @@
 payment from the gateway (on the client's return or on the gateway's notification, whichever
 comes first), and a succeeded one posted to billing once, through the outbox."""
 
+import logging
 from collections.abc import Callable
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cabinet.accounts.models import ClientAccount
 from cabinet.documents.models import Document, DocumentKind
-from cabinet.payments.models import OnlinePayment, PaymentStatus
+from cabinet.payments.gateways import CardToSave, Client, Outcome, gateway_client
+from cabinet.payments.models import OnlinePayment, PaymentStatus, SavedCard
 from cabinet.sync.models import OutboxKind
 from cabinet.sync.outbox import outbox_enqueue
 from connectors.errors import ConnectorError
 from connectors.gateway_settings import payment_gateway_get
-from connectors.models import GatewayKind, PaymentGateway, PaymentPurpose, ReceiptContact
-from connectors.payments.yookassa import YooKassaShop
+from connectors.models import GatewayKind, PaymentGateway, PaymentPurpose
 
 CENT = Decimal("0.01")
+logger = logging.getLogger(__name__)
 
 
 class PaymentRefused(Exception):
     """The payment cannot be made; the message says why, for the client."""
-
-
-def yookassa_shop(gateway: PaymentGateway) -> YooKassaShop:
-    return YooKassaShop(
-        shop_id=gateway.credentials.get("shop_id", ""),
-        secret_key=gateway.credentials.get("secret_key", ""),
-        api_url=settings.YOOKASSA_API_URL,
-        timeout=settings.GATEWAY_TIMEOUT_SECONDS,
-    )
 
 
 PAYABLE_INVOICE_STATUSES = ("issued", "partially_paid")
@@ -42,7 +34,7 @@ PAYABLE_INVOICE_STATUSES = ("issued", "partially_paid")
 def payments_open(purpose: str) -> PaymentGateway | None:
     """The gateway, if clients can pay for `purpose` (a PaymentPurpose) through it now."""
     gateway = payment_gateway_get()
-    open_ = gateway.kind == GatewayKind.YOOKASSA and purpose in gateway.purposes
+    open_ = gateway.kind != GatewayKind.NONE and purpose in gateway.purposes
     return gateway if open_ else None
 
 
@@ -68,6 +60,7 @@ def online_payment_start(
     amount: Decimal,
     return_url_for: Callable[[OnlinePayment], str],
     invoice: Document | None = None,
+    save_card: bool = False,
 ) -> OnlinePayment:
     """Record a top-up (or the payment of `invoice`, for its total) and ask the gateway for it;
     the client then confirms it on the gateway's page at `confirmation_url` and comes back to
@@ -93,6 +86,7 @@ def online_payment_start(
         amount=amount,
         currency=account.currency,
         gateway=gateway.kind,
+        save_card=save_card and purpose == PaymentPurpose.TOP_UP,
     )
     description = (
         _("Invoice %(number)s, account %(account)s")
@@ -100,43 +94,34 @@ def online_payment_start(
         if invoice is not None
         else _("Top-up of account %(number)s") % {"number": account.number}
     )
-    value = {"value": f"{amount:.2f}", "currency": account.currency}
-    contact = (
-        {"phone": account.phone}
-        if gateway.receipt_contact == ReceiptContact.PHONE and account.phone
-        else {"email": user.email}
+    known_customer = (
+        SavedCard.objects.filter(account=account, gateway=gateway.kind)
+        .exclude(customer="")
+        .values_list("customer", flat=True)
+        .first()
     )
-    params = {
-        "amount": value,
-        "capture": True,
-        "confirmation": {"type": "redirect", "return_url": return_url_for(payment)},
-        "description": description[:128],
-        "metadata": {"kabinet_payment": str(payment.id)},
-        "receipt": {
-            "customer": contact,
-            "tax_system_code": gateway.tax_system,
-            "items": [
-                {
-                    "description": description[:128],
-                    "quantity": "1.00",
-                    "amount": value,
-                    "vat_code": gateway.vat_code,
-                    "payment_mode": gateway.payment_mode,
-                    "payment_subject": gateway.payment_subject,
-                }
-            ],
-        },
-    }
+    client = Client(
+        email=user.email,
+        phone=account.phone,
+        name=account.holder_name,
+        stripe_customer=known_customer or "",
+    )
     try:
-        answer = yookassa_shop(gateway).create_payment(params, idempotency_key=str(payment.id))
+        started = gateway_client(gateway).start(
+            payment, description=description, return_url=return_url_for(payment), client=client
+        )
     except ConnectorError as error:
-        payment.cancellation_reason = str(error)[:100]
-        payment.save(update_fields=["cancellation_reason", "updated_at"])
+        payment.status = PaymentStatus.CANCELED
+        payment.cancellation_reason = (
+            "gateway_unavailable" if error.retryable else "gateway_refused"
+        )
+        payment.save(update_fields=["status", "cancellation_reason", "updated_at"])
+        logger.warning("payment %s not started: %s", payment.pk, error)
         raise PaymentRefused(
             _("The payment service is not answering; try again in a few minutes.")
         ) from None
-    payment.gateway_payment_id = answer.id
-    payment.confirmation_url = answer.confirmation.confirmation_url
+    payment.gateway_payment_id = started.reference
+    payment.confirmation_url = started.confirmation_url
     payment.status = PaymentStatus.PENDING
     payment.save(update_fields=["gateway_payment_id", "confirmation_url", "status", "updated_at"])
     return payment
@@ -150,29 +135,67 @@ def online_payment_settle(*, payment_id) -> OnlinePayment:
         payment = OnlinePayment.objects.select_for_update().get(pk=payment_id)
         if payment.status != PaymentStatus.PENDING:
             return payment
-        gateway = payment_gateway_get()
-        remote = yookassa_shop(gateway).find_payment(payment.gateway_payment_id)
-        paid = Decimal(str(remote.amount.value)).quantize(CENT)
-        if remote.status == "succeeded" and paid == payment.amount:
-            payment.status = PaymentStatus.SUCCEEDED
-            outbox_enqueue(
-                kind=OutboxKind.PAYMENT,
-                account=payment.account,
-                target_id=payment.account.external_id,
-                payload={
-                    "amount": f"{payment.amount:.2f}",
-                    "currency": payment.currency,
-                    "method": "card",
-                    "external_ref": f"yookassa:{remote.id}",
-                    "paid_at": timezone.now().isoformat(),
-                },
-            )
-            payment.posted_to_billing = True
-        elif remote.status == "canceled":
-            payment.status = PaymentStatus.CANCELED
-            details = remote.cancellation_details
-            payment.cancellation_reason = (details.reason if details else "")[:100]
-        payment.save(
-            update_fields=["status", "posted_to_billing", "cancellation_reason", "updated_at"]
-        )
+        outcome = gateway_client(payment_gateway_get()).outcome(payment)
+        payment_take_outcome(payment, outcome)
     return payment
+
+
+def online_payment_abandon(*, payment_id) -> OnlinePayment:
+    """The client came back from the gateway's page without paying."""
+    payment = OnlinePayment.objects.get(pk=payment_id)
+    if payment.status == PaymentStatus.PENDING:
+        gateway_client(payment_gateway_get()).abandon(payment)
+    return online_payment_settle(payment_id=payment_id)
+
+
+def payment_take_outcome(payment: OnlinePayment, outcome: Outcome) -> None:
+    """Record what the gateway said of a payment locked by the caller; a success goes to
+    billing through the outbox, once."""
+    fields = ["status", "charge_ref", "cancellation_reason", "posted_to_billing", "updated_at"]
+    if outcome.status == PaymentStatus.SUCCEEDED:
+        if outcome.paid != payment.amount:
+            # Never credit what was not paid; staff see it stuck as pending.
+            logger.error("payment %s: the gateway took %s", payment.pk, outcome.paid)
+            return
+        payment.status = PaymentStatus.SUCCEEDED
+        payment.charge_ref = outcome.charge_ref
+        if outcome.card is not None:
+            payment.card = _card_keep(payment, outcome.card)
+            fields.append("card")
+        _post_to_billing(payment)
+    elif outcome.status == PaymentStatus.CANCELED:
+        payment.status = PaymentStatus.CANCELED
+        payment.charge_ref = outcome.charge_ref
+        payment.cancellation_reason = outcome.reason[:100]
+    else:
+        payment.cancellation_reason = outcome.reason[:100]  # a declined try; the client may retry
+    payment.save(update_fields=fields)
+
+
+def _post_to_billing(payment: OnlinePayment) -> None:
+    payload = {
+        "amount": f"{payment.amount:.2f}",
+        "currency": payment.currency,
+        "method": "card",
+        "external_ref": f"{payment.gateway}:{payment.charge_ref}",
+        "paid_at": timezone.now().isoformat(),
+    }
+    if payment.document is not None:
+        payload["document_id"] = payment.document.external_id
+    outbox_enqueue(
+        kind=OutboxKind.PAYMENT,
+        account=payment.account,
+        target_id=payment.account.external_id,
+        payload=payload,
+    )
+    payment.posted_to_billing = True
+
+
+def _card_keep(payment: OnlinePayment, card: CardToSave) -> SavedCard:
+    saved, _created = SavedCard.objects.get_or_create(
+        account=payment.account,
+        gateway=payment.gateway,
+        token=card.token,
+        defaults={"user": payment.user, "customer": card.customer, "title": card.title[:60]},
+    )
+    return saved

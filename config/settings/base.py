@@ -217,9 +217,10 @@ CREDENTIALS_KEYS = env.list("CREDENTIALS_KEYS", default=[])
 # Hosts and networks outbound connector calls may reach although they are loopback or private
 # (e.g. "127.0.0.1", "10.0.0.0/8"); empty in production. The demo and tests allow the simulator.
 CONNECTOR_ALLOWED_NETWORKS = env.list("CONNECTOR_ALLOWED_NETWORKS", default=[])
-# YooKassa's API (the demo and the tests point it at the local sandbox) and how long a provider's
-# request to it may take.
+# YooKassa's and Stripe's APIs (the demo and the tests point them at the local sandboxes) and how
+# long a provider's request to either may take.
 YOOKASSA_API_URL = env("YOOKASSA_API_URL", default="https://api.yookassa.ru/v3")
+STRIPE_API_URL = env("STRIPE_API_URL", default="https://api.stripe.com")
 GATEWAY_TIMEOUT_SECONDS = env.float("GATEWAY_TIMEOUT_SECONDS", default=15.0)
 # Where YooKassa sends notifications from (its published list); nothing else is believed.
 YOOKASSA_NOTIFICATION_NETWORKS = env.list(
@@ -285,6 +286,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # Axes logs every failed login at INFO; lockouts come at WARNING.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # Axes logs every failed login at INFO; lockouts come at WARNING. The Stripe SDK logs
+    # every request at INFO, which says nothing our own payment records do not.
+    "loggers": {"axes": {"level": "WARNING"}, "stripe": {"level": "WARNING"}},
 }

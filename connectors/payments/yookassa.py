@@ -9,8 +9,8 @@ in the process, and waits without a timeout by default, so it is not used.
 from typing import Any
 
 import requests
-from yookassa.domain.request import PaymentRequest
-from yookassa.domain.response import PaymentResponse
+from yookassa.domain.request import PaymentRequest, RefundRequest
+from yookassa.domain.response import PaymentResponse, RefundResponse
 
 from connectors.errors import BadResponse, Rejected, Unavailable
 
@@ -36,6 +36,13 @@ class YooKassaShop:
         if not payment_id or "/" in payment_id:
             raise ValueError("a payment id is a plain identifier")
         return PaymentResponse(self._call("GET", f"/payments/{payment_id}"))
+
+    def refund(self, params: dict[str, Any], *, idempotency_key: str) -> RefundResponse:
+        """Give back all or part of a succeeded payment; the same key gives the same refund."""
+        request = RefundRequest(params)
+        request.validate()
+        body = self._call("POST", "/refunds", dict(request), {"Idempotence-Key": idempotency_key})
+        return RefundResponse(body)
 
     def _call(
         self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None

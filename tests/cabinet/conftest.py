@@ -3,15 +3,16 @@
 import pytest
 from django_tenants.utils import schema_context
 
-from cabinet.sync.connection import billing_connector
-from cabinet.sync.services import accounts_sync, catalog_sync
 from connectors.models import BillingConnection
+from tests.cabinet.gateways import hooks, pay_on_gateway, pay_on_stripe, shop_a, stripe_a  # noqa: F401
+from tests.cabinet.sync_helpers import full_sync  # noqa: F401
 from tests.sandboxes.conftest import (  # noqa: F401
     Tenant,
     billing,
     sample_seed,
     sandbox,
     simulator,
+    stripe_sandbox,
 )
 
 
@@ -40,10 +41,3 @@ def billing_a(billing, provider_a, settings) -> Tenant:  # noqa: F811 - pytest f
             credentials={"token": "token-a", "event_secret": "secret-a"},
         )
     return tenant
-
-
-def full_sync(schema: str) -> None:
-    with schema_context(schema):
-        connector = billing_connector()
-        catalog_sync(connector)
-        accounts_sync(connector, full=True)

@@ -3,7 +3,9 @@ a registration code get no more than the five tries one at a time would."""
 
 import contextlib
 import threading
+from collections.abc import Callable
 from decimal import Decimal
+from typing import TypeVar
 
 import pytest
 import requests
@@ -21,6 +23,7 @@ from cabinet.sync.models import OutboxKind, OutboxMessage
 from cabinet.sync.outbox import outbox_deliver_account, outbox_enqueue
 from connectors.billing.base import WriteResult
 from connectors.models import BillingConnection, PaymentGateway
+from connectors.payments.stripe_account import StripeAccount
 from connectors.payments.yookassa import YooKassaShop
 from tenants.users.models import Role, User
 from tests.api.test_client_api import token_for
@@ -30,7 +33,33 @@ from tests.cabinet.factories import (
     make_subscription,
     make_yookassa_gateway,
 )
+from tests.cabinet.gateways import events_of, pay_on_stripe, stripe_for
 from tests.conftest import host_of, make_user
+from tests.sandboxes.conftest import Receiver
+
+T = TypeVar("T")
+
+
+def together(calls: list[Callable[[], T]]) -> list[T]:
+    """Runs every call in a thread of its own, released at the same instant, each with its own
+    database connection; what they returned, in the order they finished."""
+    results: list[T] = []
+    start = threading.Barrier(len(calls))
+
+    def run(call: Callable[[], T]) -> None:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            start.wait(timeout=5)
+        try:
+            results.append(call())
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
 
 
 @pytest.fixture
@@ -69,20 +98,14 @@ def test_a_double_tap_records_one_tariff_change(committed_subscriber, monkeypatc
 
     monkeypatch.setattr(changes, "outbox_enqueue", enqueue)
     token = token_for(persona)
-    answers = []
     path = f"/api/v1/accounts/{account.id}/services/{subscription.id}/plan-change"
 
-    def post():
+    def post() -> int:
         browser = Client(HTTP_HOST=host_of(persona.provider), HTTP_AUTHORIZATION=f"Bearer {token}")
         body = {"plan": target.id, "mode": "now"}
-        answers.append(browser.post(path, body, content_type="application/json").status_code)
-        connections.close_all()
+        return browser.post(path, body, content_type="application/json").status_code
 
-    threads = [threading.Thread(target=post) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    answers = together([post, post])
 
     with schema_context(persona.provider.schema_name):
         recorded = OutboxMessage.objects.filter(target_id="svc:race").count()
@@ -113,24 +136,22 @@ def test_parallel_wrong_codes_are_limited_to_five(committed_code, monkeypatch):
 
     monkeypatch.setattr(registration, "constant_time_compare", held)
 
-    def guess(number):
-        with (
-            schema_context(provider.schema_name),
-            contextlib.suppress(registration.RegistrationRefused),
-        ):
-            registration.registration_finish(
-                code_id=row.pk,
-                code=f"{number:06d}",
-                email=f"g{number}@example.com",
-                password="fresh-secret-77",
-            )
-        connections.close_all()
+    def guess(number: int) -> Callable[[], None]:
+        def attempt() -> None:
+            with (
+                schema_context(provider.schema_name),
+                contextlib.suppress(registration.RegistrationRefused),
+            ):
+                registration.registration_finish(
+                    code_id=row.pk,
+                    code=f"{number:06d}",
+                    email=f"g{number}@example.com",
+                    password="fresh-secret-77",
+                )
 
-    threads = [threading.Thread(target=guess, args=(number,)) for number in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+        return attempt
+
+    together([guess(number) for number in range(10)])
 
     with schema_context(provider.schema_name):
         attempts = RegistrationCode.objects.get(pk=row.pk).attempts
@@ -233,25 +254,15 @@ def test_many_notifications_at_once_credit_a_payment_once(
             gateway_payment_id=remote.id,
             status="pending",
         )
-    answers, start = [], threading.Barrier(6)
 
-    def notify() -> None:
+    def notify() -> int:
         body = {"event": "payment.succeeded", "object": {"id": remote.id}}
         browser = Client(HTTP_HOST=host_of(persona.provider), REMOTE_ADDR="127.0.0.1")
-        with contextlib.suppress(threading.BrokenBarrierError):
-            start.wait(timeout=5)
-        answers.append(
-            browser.post(
-                "/api/v1/payments/yookassa/notifications", body, content_type="application/json"
-            ).status_code
-        )
-        connections.close_all()
+        return browser.post(
+            "/api/v1/payments/yookassa/notifications", body, content_type="application/json"
+        ).status_code
 
-    threads = [threading.Thread(target=notify) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    answers = together([notify] * 6)
 
     try:
         with schema_context(persona.provider.schema_name):
@@ -262,4 +273,72 @@ def test_many_notifications_at_once_credit_a_payment_once(
         with schema_context(persona.provider.schema_name):
             OutboxMessage.objects.filter(account=account).delete()
             OnlinePayment.objects.filter(pk=payment.pk).delete()
+            PaymentGateway.objects.all().delete()
+
+
+def test_many_stripe_events_at_once_credit_a_payment_once(
+    committed_subscriber, stripe_sandbox, settings, monkeypatch
+):
+    persona, account, _subscription, _target = committed_subscriber
+    settings.STRIPE_API_URL = stripe_sandbox
+    monkeypatch.setattr(
+        "api.payment_notifications.provider_task_send", lambda *args, **kwargs: None
+    )
+    hooks = Receiver()
+    try:
+        gateway = stripe_for(persona.provider, stripe_sandbox, hooks, "racer")
+        session = StripeAccount(
+            secret_key=gateway.credentials["secret_key"], api_url=stripe_sandbox, timeout=5
+        ).create_checkout(
+            {
+                "mode": "payment",
+                "line_items": [
+                    {
+                        "price_data": {
+                            "currency": "rub",
+                            "unit_amount": 10000,
+                            "product_data": {"name": "Top-up"},
+                        },
+                        "quantity": 1,
+                    }
+                ],
+                "success_url": "https://alpha.example/pay/",
+                "cancel_url": "https://alpha.example/pay/",
+            },
+            idempotency_key="stripe-race-1",
+        )
+        with schema_context(persona.provider.schema_name):
+            OnlinePayment.objects.create(
+                account=account,
+                purpose="top_up",
+                amount=Decimal("100.00"),
+                currency="RUB",
+                gateway="stripe",
+                gateway_payment_id=session.id,
+                status="pending",
+            )
+        paid = pay_on_stripe(session.url)
+        assert paid.status_code == 303, paid.text
+        [(body, signature)] = events_of(hooks, "checkout.session.completed")
+
+        def deliver() -> int:
+            browser = Client(HTTP_HOST=host_of(persona.provider))
+            return browser.post(
+                "/api/v1/payments/stripe/webhook",
+                body,
+                content_type="application/json",
+                HTTP_STRIPE_SIGNATURE=signature,
+            ).status_code
+
+        answers = together([deliver] * 6)
+
+        with schema_context(persona.provider.schema_name):
+            credits = OutboxMessage.objects.filter(account=account, kind="payment")
+            assert (answers.count(200), credits.count()) == (6, 1)
+            assert OnlinePayment.objects.get(account=account).status == "succeeded"
+    finally:
+        hooks.close()
+        with schema_context(persona.provider.schema_name):
+            OutboxMessage.objects.filter(account=account).delete()
+            OnlinePayment.objects.filter(account=account).delete()
             PaymentGateway.objects.all().delete()

@@ -5,18 +5,16 @@ many notifications and returns arrive; forged or foreign notifications change no
 from decimal import Decimal
 
 import pytest
-import requests
 from django.test import Client, TestCase
 from django_tenants.utils import schema_context
 
 from cabinet.accounts.models import ClientAccount
-from cabinet.accounts.services import account_access_grant
 from cabinet.documents.models import Document
 from cabinet.payments.models import OnlinePayment
 from cabinet.sync.models import OutboxKind, OutboxMessage, OutboxStatus
 from connectors.models import PaymentGateway
-from tests.cabinet.conftest import full_sync
-from tests.cabinet.factories import make_account, make_yookassa_gateway
+from tests.cabinet.factories import make_account
+from tests.cabinet.gateways import pay_on_gateway
 from tests.cabinet.test_home import browser_for, make_document
 from tests.conftest import host_of
 
@@ -24,31 +22,8 @@ pytestmark = pytest.mark.usefixtures("eager")
 NOTIFICATIONS = "/api/v1/payments/yookassa/notifications"
 
 
-@pytest.fixture
-def shop_a(provider_a, billing_a, client_a, sandbox, settings):
-    """Provider A takes payments through YooKassa shop 510001 (the sandbox); client A owns acc:1
-    of the billing simulator with −120.50 on it."""
-    settings.YOOKASSA_API_URL = f"{sandbox}/v3"
-    settings.YOOKASSA_NOTIFICATION_NETWORKS = ["127.0.0.1/32"]
-    provider_a.modules = sorted({*provider_a.modules, "payments"})
-    provider_a.save()
-    full_sync(provider_a.schema_name)
-    with schema_context(provider_a.schema_name):
-        make_yookassa_gateway("510001")
-        account = ClientAccount.objects.get(external_id="acc:1")
-        account_access_grant(user=client_a.user, account=account, role="owner")
-    return account
-
-
 def start(browser, amount: str):
     return browser.post("/pay/", {"amount": amount})
-
-
-def pay_on_gateway(confirmation_url: str, outcome: str = "succeed") -> None:
-    answer = requests.post(
-        confirmation_url, data={"outcome": outcome}, allow_redirects=False, timeout=10
-    )
-    assert answer.status_code == 303
 
 
 def notify(provider, payment: OnlinePayment, address: str = "127.0.0.1"):

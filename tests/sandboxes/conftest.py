@@ -256,20 +256,6 @@ class Receiver:
             self.arrived.wait_for(lambda: len(self.received) >= count, timeout=timeout)
             return [json.loads(body) for _, body in self.received]
 
-    def wait_for_delivery(
-        self, containing: bytes, timeout: float = 10
-    ) -> tuple[dict[str, str], bytes]:
-        """The first delivery whose body holds `containing`, headers and bytes as sent."""
-
-        def matching() -> list[tuple[dict[str, str], bytes]]:
-            return [(headers, body) for headers, body in self.received if containing in body]
-
-        with self.arrived:
-            self.arrived.wait_for(matching, timeout=timeout)
-            found = matching()
-        assert found, f"no delivery holding {containing!r} within {timeout}s"
-        return found[0]
-
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()

@@ -1,0 +1,218 @@
+"""Saved cards and automatic top-ups: "top up by X when the balance falls below Y", charged to a
+card the client saved while paying, at most once per period, with nobody at the keyboard.
+
+A charge is recorded (and the period taken) before the gateway is asked, under the rule's row
+lock; the payment's id is the idempotency key, so a charge interrupted by a gateway that did not
+answer is asked again under the same key and cannot be taken twice.
+"""
+
+import logging
+from datetime import timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from cabinet.accounts.models import AccessRole, AccountAccess, AccountStatus, ClientAccount
+from cabinet.payments.gateways import gateway_client, stripe_account
+from cabinet.payments.models import (
+    AutoTopUp,
+    AutoTopUpPeriod,
+    OnlinePayment,
+    PaymentStatus,
+    SavedCard,
+)
+from cabinet.payments.services import CENT, payment_take_outcome, top_ups_open
+from connectors.errors import ConnectorError
+from connectors.models import GatewayKind, PaymentPurpose
+from tenants.models import Provider
+
+logger = logging.getLogger(__name__)
+
+PERIODS: dict[str, timedelta] = {
+    AutoTopUpPeriod.DAY: timedelta(days=1),
+    AutoTopUpPeriod.WEEK: timedelta(days=7),
+    AutoTopUpPeriod.MONTH: timedelta(days=30),
+}
+# How far below zero a threshold may be set; a real balance never needs more.
+LOWEST_THRESHOLD = Decimal("-1000000")
+
+
+def auto_top_up_save(
+    *,
+    account: ClientAccount,
+    user,
+    card_id: int,
+    threshold: Decimal,
+    amount: Decimal,
+    period: str,
+) -> AutoTopUp:
+    """Set (or change) the account's rule with `user`'s consent, recorded with the time."""
+    gateway = top_ups_open()
+    card = SavedCard.objects.filter(pk=card_id, account=account).first()
+    errors: dict[str, list[str]] = {}
+    if gateway is None:
+        raise ValidationError(_("Online payments are not available."))
+    if card is None or card.gateway != gateway.kind:
+        errors["card"] = [_("Choose one of your saved cards.")]
+    if not gateway.min_amount <= amount <= gateway.max_amount or amount != amount.quantize(CENT):
+        errors["amount"] = [
+            _("Pay from %(low)s to %(high)s.")
+            % {"low": gateway.min_amount, "high": gateway.max_amount}
+        ]
+    if not LOWEST_THRESHOLD <= threshold <= gateway.max_amount or threshold != threshold.quantize(
+        CENT
+    ):
+        errors["threshold"] = [
+            _("Give a balance between %(low)s and %(high)s.")
+            % {"low": LOWEST_THRESHOLD, "high": gateway.max_amount}
+        ]
+    if period not in PERIODS:
+        errors["period"] = [_("Choose how often.")]
+    if errors:
+        raise ValidationError(errors)
+    rule, _created = AutoTopUp.objects.update_or_create(
+        account=account,
+        defaults={
+            "card": card,
+            "threshold": threshold,
+            "amount": amount,
+            "currency": account.currency,
+            "period": period,
+            "enabled": True,
+            "agreed_by": user,
+            "agreed_at": timezone.now(),
+        },
+    )
+    return rule
+
+
+def auto_top_up_stop(*, account: ClientAccount) -> None:
+    AutoTopUp.objects.filter(account=account).update(enabled=False)
+
+
+def saved_card_remove(*, account: ClientAccount, card_id: int) -> bool:
+    """Forget the card here and, for Stripe, at the gateway; its automatic top-up goes too."""
+    card = SavedCard.objects.filter(pk=card_id, account=account).first()
+    if card is None:
+        return False
+    gateway = top_ups_open()
+    if card.gateway == GatewayKind.STRIPE and gateway is not None and gateway.kind == card.gateway:
+        try:
+            stripe_account(gateway).detach_payment_method(card.token)
+        except ConnectorError as error:
+            logger.warning("card %s not detached at the gateway: %s", card.pk, error)
+    card.delete()
+    return True
+
+
+def auto_top_ups_due() -> list[int]:
+    """Rules whose balance is below the line and whose period has passed, and rules with a
+    charge the gateway has not answered yet."""
+    now = timezone.now()
+    period_over = Q()
+    for period, length in PERIODS.items():
+        period_over |= Q(period=period) & (
+            Q(last_attempt_at__isnull=True) | Q(last_attempt_at__lte=now - length)
+        )
+    due = AutoTopUp.objects.filter(
+        period_over, enabled=True, account__balance__lt=F("threshold")
+    ).exclude(account__status=AccountStatus.CLOSED)
+    unanswered = AutoTopUp.objects.filter(
+        enabled=True,
+        account__online_payments__automatic=True,
+        account__online_payments__status=PaymentStatus.CREATED,
+    )
+    return sorted(
+        set(due.values_list("pk", flat=True)) | set(unanswered.values_list("pk", flat=True))
+    )
+
+
+def auto_top_up_charge(*, rule_id: int, provider: Provider) -> OnlinePayment | None:
+    """Charge one rule's card if it is still due; the client gets an e-mail either way."""
+    gateway = top_ups_open()
+    if gateway is None:
+        return None
+    with transaction.atomic():
+        rule = (
+            AutoTopUp.objects.select_for_update(of=("self",))
+            .select_related("account", "card", "agreed_by")
+            .filter(pk=rule_id, enabled=True)
+            .first()
+        )
+        if rule is None or rule.card.gateway != gateway.kind:
+            return None
+        payment = OnlinePayment.objects.filter(
+            account=rule.account, automatic=True, status=PaymentStatus.CREATED
+        ).first()
+        if payment is None:
+            now = timezone.now()
+            recent = rule.last_attempt_at and now - rule.last_attempt_at < PERIODS[rule.period]
+            if recent or rule.account.balance >= rule.threshold:
+                return None
+            payment = OnlinePayment.objects.create(
+                account=rule.account,
+                user=rule.agreed_by,
+                purpose=PaymentPurpose.TOP_UP,
+                amount=rule.amount,
+                currency=rule.currency,
+                gateway=gateway.kind,
+                automatic=True,
+                card=rule.card,
+            )
+            rule.last_attempt_at = now
+            rule.save(update_fields=["last_attempt_at"])
+    description = _("Automatic top-up of account %(number)s") % {"number": rule.account.number}
+    try:
+        outcome = gateway_client(gateway).charge_saved(
+            payment, card=rule.card, description=description
+        )
+    except ConnectorError as error:
+        if error.retryable:
+            logger.warning("automatic top-up %s waits for the gateway: %s", payment.pk, error)
+            return payment  # asked again next time, under the same key
+        outcome = None
+        reason = "gateway_refused"
+    with transaction.atomic():
+        payment = OnlinePayment.objects.select_for_update().get(pk=payment.pk)
+        if payment.status == PaymentStatus.CREATED:
+            if outcome is None:
+                payment.status = PaymentStatus.CANCELED
+                payment.cancellation_reason = reason
+                payment.save(update_fields=["status", "cancellation_reason", "updated_at"])
+            else:
+                payment.gateway_payment_id = outcome.charge_ref
+                payment.status = PaymentStatus.PENDING
+                payment.save(update_fields=["gateway_payment_id", "status", "updated_at"])
+                payment_take_outcome(payment, outcome)
+    if payment.status != PaymentStatus.PENDING:
+        _tell_client(rule, payment, provider)
+    return payment
+
+
+def _tell_client(rule: AutoTopUp, payment: OnlinePayment, provider: Provider) -> None:
+    """The result goes to whoever agreed to the rule, or the account's owners."""
+    recipients = [rule.agreed_by.email] if rule.agreed_by and rule.agreed_by.email else []
+    if not recipients:
+        recipients = list(
+            AccountAccess.objects.filter(account=rule.account, role=AccessRole.OWNER)
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
+    if not recipients:
+        return
+    language = getattr(rule.agreed_by, "language", "") or provider.language
+    context = {"payment": payment, "rule": rule, "provider": provider, "account": rule.account}
+    with translation.override(language):
+        subject = (
+            _("Your balance was topped up automatically")
+            if payment.status == PaymentStatus.SUCCEEDED
+            else _("Automatic top-up failed")
+        )
+        body = render_to_string("cabinet/email/auto_top_up.txt", context)
+    send_mail(subject, body, None, recipients)
