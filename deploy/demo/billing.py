@@ -41,7 +41,7 @@ PROFILE_PLANS = {
 
 
 def admin(base_url: str, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-    """Call a local sandbox's admin API, the billing simulator's or the YooKassa sandbox's (demo
+    """Call a local sandbox's admin API: the billing simulator's or a payment sandbox's (demo
     set-up only, always on this machine)."""
     request = urllib.request.Request(
         f"{base_url}/_admin{path}",

@@ -19,8 +19,10 @@ from deploy.local.embedded_postgres import ROOT, ensure_database_url, stop_on_si
 PORT = int(os.environ.get("KABINET_PORT", "8000"))
 SIMULATOR_PORT = int(os.environ.get("KABINET_SIMULATOR_PORT", "8300"))
 YOOKASSA_PORT = int(os.environ.get("KABINET_YOOKASSA_PORT", "8400"))
+STRIPE_PORT = int(os.environ.get("KABINET_STRIPE_PORT", "8410"))
 LOCAL = ROOT / ".local"
 YOOKASSA_URL = f"http://127.0.0.1:{YOOKASSA_PORT}"
+STRIPE_URL = f"http://127.0.0.1:{STRIPE_PORT}"
 
 
 def demo_environment() -> dict[str, str]:
@@ -30,8 +32,9 @@ def demo_environment() -> dict[str, str]:
     env.setdefault("PROVIDER_BASE_DOMAIN", "localhost")
     env.setdefault("SITE_PORT", str(PORT))
     env.setdefault("PYTHONUNBUFFERED", "1")
-    # Payments go to the local YooKassa sandbox, which notifies from this machine.
+    # Payments go to the local YooKassa and Stripe sandboxes, which notify from this machine.
     env.setdefault("YOOKASSA_API_URL", f"{YOOKASSA_URL}/v3")
+    env.setdefault("STRIPE_API_URL", STRIPE_URL)
     env.setdefault("YOOKASSA_NOTIFICATION_NETWORKS", "127.0.0.1/32")
     return env
 
@@ -115,6 +118,12 @@ COMMANDS: dict[str, list[str]] = {
         "--host=127.0.0.1",
         f"--port={YOOKASSA_PORT}",
     ],
+    "stripe-sandbox": [
+        "-m",
+        "sandboxes.stripe_sandbox",
+        "--host=127.0.0.1",
+        f"--port={STRIPE_PORT}",
+    ],
     "web": [
         "-m",
         "gunicorn",
@@ -145,6 +154,7 @@ def refuse_busy_ports() -> None:
         (PORT, "KABINET_PORT"),
         (SIMULATOR_PORT, "KABINET_SIMULATOR_PORT"),
         (YOOKASSA_PORT, "KABINET_YOOKASSA_PORT"),
+        (STRIPE_PORT, "KABINET_STRIPE_PORT"),
     ):
         if not port_is_free(port):
             raise SystemExit(
@@ -160,12 +170,18 @@ def prepare(env: dict[str, str], processes: dict[str, subprocess.Popen]) -> str:
     wait_for(processes["billing-simulator"], f"{BILLING_URL}/_admin/health", "billing-simulator")
     processes["yookassa-sandbox"] = start_part("yookassa-sandbox", env)
     wait_for(processes["yookassa-sandbox"], f"{YOOKASSA_URL}/_admin/health", "yookassa-sandbox")
+    processes["stripe-sandbox"] = start_part("stripe-sandbox", env)
+    wait_for(processes["stripe-sandbox"], f"{STRIPE_URL}/_admin/health", "stripe-sandbox")
     print("Migrating ...", flush=True)
     manage(env, "migrate_providers", "--verbosity=0", tolerate="not served until fixed")
     manage(env, "collectstatic", "--noinput", "--verbosity=0")
     print("Provisioning the demo providers and syncing their billing ...", flush=True)
     return manage(
-        env, "demo_seed", f"--billing-url={BILLING_URL}", f"--yookassa-url={YOOKASSA_URL}"
+        env,
+        "demo_seed",
+        f"--billing-url={BILLING_URL}",
+        f"--yookassa-url={YOOKASSA_URL}",
+        f"--stripe-url={STRIPE_URL}",
     )
 
 

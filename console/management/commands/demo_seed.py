@@ -12,7 +12,7 @@ from cabinet.accounts.services import account_access_grant
 from cabinet.sync.connection import billing_connector
 from cabinet.sync.services import account_refresh, accounts_sync, catalog_sync, usage_sync
 from connectors.gateway_settings import GatewaySettings, payment_gateway_save
-from connectors.models import BillingConnection, BillingKind, PaymentGateway
+from connectors.models import BillingConnection, BillingKind, GatewayKind, PaymentGateway
 from deploy.demo import billing as demo_billing
 from tenants.links import platform_url, provider_url
 from tenants.models import Provider, ProviderStatus, Reseller
@@ -22,6 +22,10 @@ from tenants.users.models import Role, User
 from tenants.users.services import user_create, user_set_password
 
 DEMO_FILE = settings.BASE_DIR / "deploy" / "demo" / "providers.json"
+SANDBOX_NAMES = {
+    GatewayKind.YOOKASSA: "YooKassa sandbox: top up from the home page",
+    GatewayKind.STRIPE: "Stripe sandbox: top up from the home page (card 4242 4242 4242 4242)",
+}
 
 
 class Command(BaseCommand):
@@ -34,6 +38,9 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--yookassa-url", default="", help="the YooKassa sandbox; without it, no payments"
+        )
+        parser.add_argument(
+            "--stripe-url", default="", help="the Stripe sandbox; without it, no card payments"
         )
 
     def handle(self, *args, **options) -> None:
@@ -67,9 +74,11 @@ class Command(BaseCommand):
             ]
             if billing:
                 lines.append(f"  billing         {billing}")
-            if options["yookassa_url"] and entry.get("payments"):
-                self._payments(provider, entry["payments"], options["yookassa_url"])
-                lines.append("  payments        YooKassa sandbox: top up from the home page")
+            payments = entry.get("payments") or {}
+            sandbox_url = options[f"{payments.get('kind', 'none')}_url"] if payments else ""
+            if sandbox_url:
+                self._payments(provider, payments, sandbox_url)
+                lines.append(f"  payments        {SANDBOX_NAMES[payments['kind']]}")
         self.stdout.write("\n".join(lines))
 
     def _billing(
@@ -122,16 +131,41 @@ class Command(BaseCommand):
         )
 
     def _payments(self, provider: Provider, payments: dict, sandbox_url: str) -> None:
-        """The provider's YooKassa shop in the sandbox, its notifications sent to the portal."""
-        notifications = provider_url(provider, "/api/v1/payments/yookassa/notifications")
-        demo_billing.admin(
-            sandbox_url, "PUT", f"/shops/{payments['shop_id']}", {"webhook_url": notifications}
-        )
+        """The provider's gateway account in its sandbox, its notifications sent to the portal."""
+        if payments["kind"] == GatewayKind.STRIPE:
+            demo_billing.admin(
+                sandbox_url,
+                "PUT",
+                f"/accounts/{payments['secret_key']}",
+                {
+                    "webhook_url": provider_url(provider, "/api/v1/payments/stripe/webhook"),
+                    "webhook_secret": payments["webhook_secret"],
+                },
+            )
+        else:
+            notifications = provider_url(provider, "/api/v1/payments/yookassa/notifications")
+            demo_billing.admin(
+                sandbox_url, "PUT", f"/shops/{payments['shop_id']}", {"webhook_url": notifications}
+            )
         if Module.PAYMENTS not in provider.modules:
             provider.modules = [*provider.modules, Module.PAYMENTS]
             provider.save(update_fields=["modules"])
         with schema_context(provider.schema_name):
             if PaymentGateway.objects.exists():
+                return
+            if payments["kind"] == GatewayKind.STRIPE:
+                secrets = {"secret_key": payments["secret_key"]}
+                payment_gateway_save(
+                    settings=GatewaySettings(
+                        kind=GatewayKind.STRIPE,
+                        mode="test",
+                        secrets={**secrets, "webhook_secret": payments["webhook_secret"]},
+                        min_amount=Decimal("1.00"),
+                        max_amount=Decimal("10000.00"),
+                        purposes=["top_up", "invoice"],
+                    ),
+                    currency=provider.currency,
+                )
                 return
             payment_gateway_save(
                 settings=GatewaySettings(
