@@ -1,4 +1,8 @@
-from django.core.validators import FileExtensionValidator, RegexValidator
+from django.core.validators import (
+    FileExtensionValidator,
+    MaxValueValidator,
+    RegexValidator,
+)
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -6,15 +10,35 @@ from django.utils.translation import gettext_lazy as _
 hex_color = RegexValidator(r"^#[0-9a-f]{6}$", _("Enter a colour as #rrggbb, e.g. #1a73e8."))
 
 
+class Density(models.TextChoices):
+    COMPACT = "compact", _("Compact")
+    COMFORTABLE = "comfortable", _("Comfortable")
+    SPACIOUS = "spacious", _("Spacious")
+
+
 class Brandbook(models.Model):
     """The provider's look. One row per provider schema, seeded by the migrations with Kabinet's
-    neutral palette; the branding editor (a later part of /manage/) edits it."""
+    neutral palette.
+
+    In the `site` brand mode the theme is derived from the primary colour and, when given, the
+    secondary and accent ones; in the `strict` mode `palette` holds the brandbook's exact nine
+    colours for each scheme, {"light": {...}, "dark": {...}} (see branding.palette)."""
 
     singleton = models.BooleanField(default=True, editable=False)
     primary_color = models.CharField(_("primary colour"), max_length=7, validators=[hex_color])
+    secondary_color = models.CharField(
+        _("secondary colour"), max_length=7, blank=True, validators=[hex_color]
+    )
     accent_color = models.CharField(_("accent colour"), max_length=7, validators=[hex_color])
     background_color = models.CharField(
         _("background colour"), max_length=7, validators=[hex_color]
+    )
+    palette = models.JSONField(_("exact palette"), default=dict, blank=True)
+    radius = models.PositiveSmallIntegerField(
+        _("corner radius, px"), default=10, validators=[MaxValueValidator(24)]
+    )
+    density = models.CharField(
+        _("density"), max_length=12, choices=Density.choices, default=Density.COMFORTABLE
     )
     logo = models.FileField(
         _("logo"),
@@ -36,7 +60,7 @@ class Brandbook(models.Model):
         return f"brandbook {self.primary_color}"
 
     def save(self, *args, **kwargs) -> None:
-        for field in ("primary_color", "accent_color", "background_color"):
+        for field in ("primary_color", "secondary_color", "accent_color", "background_color"):
             setattr(self, field, getattr(self, field).lower())
         super().save(*args, **kwargs)
 

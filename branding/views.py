@@ -1,13 +1,21 @@
 import logging
 import mimetypes
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.template.loader import render_to_string
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
 
-from branding.colors import readable_text_on
 from branding.selectors import brandbook_get
+from branding.theme import THEME_CHOICES, THEME_COOKIE
+from branding.theme import theme_css as compiled_theme
 
 logger = logging.getLogger(__name__)
 
@@ -17,14 +25,8 @@ def theme_css(request: HttpRequest, version: str) -> HttpResponse:
     """The provider's palette as CSS custom properties. The URL carries the brandbook's version, so
     it can be cached for long; the response depends only on the schema of this host."""
     brandbook = brandbook_get()
-    css = render_to_string(
-        "branding/theme.css",
-        {
-            "brandbook": brandbook,
-            "on_primary": readable_text_on(brandbook.primary_color),
-            "text_color": readable_text_on(brandbook.background_color),
-        },
-    )
+    provider = getattr(request, "provider", None)
+    css = compiled_theme(brandbook, provider.brand_mode if provider else "site")
     response = HttpResponse(css, content_type="text/css; charset=utf-8")
     # Only the current version may be kept for good; any other URL gets today's palette uncached.
     if version == brandbook.version:
@@ -82,4 +84,22 @@ def manifest(request: HttpRequest) -> JsonResponse:
     }
     response = JsonResponse(body, content_type="application/manifest+json")
     response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_POST
+def theme_choose(request: HttpRequest) -> HttpResponseRedirect:
+    """The client's own choice of light or dark, over the device's setting; kept in a cookie of
+    this portal's domain, so it needs no account and reaches the login page too."""
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = "/"
+    response = HttpResponseRedirect(back)
+    choice = request.POST.get("theme", "")
+    if choice in THEME_CHOICES:
+        response.set_cookie(
+            THEME_COOKIE, choice, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
+        )
+    else:
+        response.delete_cookie(THEME_COOKIE, samesite="Lax")
     return response

@@ -14,7 +14,7 @@ SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'
     "change",
     [
         {"logo_name": "evil.html", "logo_content": b"<script>alert(1)</script>"},
-        {"primary_color": "red", "logo_name": "fine.svg", "logo_content": SVG},
+        {"primary_color": "reddish", "logo_name": "fine.svg", "logo_content": SVG},
     ],
 )
 def test_bad_brandbook_input_changes_nothing_and_writes_no_file(db, provider_a, change):

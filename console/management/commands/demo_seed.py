@@ -219,13 +219,8 @@ class Command(BaseCommand):
         brand = entry["brand"]
         logo = DEMO_FILE.parent / "logos" / brand["logo"]
         with schema_context(provider.schema_name):
-            brandbook_update(
-                primary_color=brand["primary_color"],
-                accent_color=brand["accent_color"],
-                background_color=brand["background_color"],
-                logo_name=logo.name,
-                logo_content=logo.read_bytes(),
-            )
+            looks = {name: value for name, value in brand.items() if name != "logo"}
+            brandbook_update(**looks, logo_name=logo.name, logo_content=logo.read_bytes())
             admin = User.objects.get(email=entry["admin_email"])
             user_set_password(user=admin, password=password, validate=False)
             user_create(email=entry["client_email"], role=Role.CLIENT, password=password)

@@ -1,0 +1,161 @@
+"""Each portal's theme file: the provider's tokens for both schemes, compiled once per brandbook
+version, never another provider's; the client's own choice of light or dark."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django_tenants.utils import schema_context
+
+from branding import theme
+from branding.models import Brandbook
+from branding.selectors import brandbook_get
+from branding.services import brandbook_update
+from tests.conftest import host_of
+
+STRICT = {
+    "light": {
+        "primary": "#0b6e4f",
+        "secondary": "#1d3557",
+        "accent": "#f4a261",
+        "background": "#f2f7f5",
+        "surface": "#ffffff",
+        "text": "#10231c",
+        "success": "#2a7d4f",
+        "warning": "#e9a23b",
+        "danger": "#b3261e",
+    }
+}
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def theme_of(provider) -> tuple[str, str]:
+    """The theme file a page of the portal links to, and its Cache-Control."""
+    browser = Client(HTTP_HOST=host_of(provider))
+    page = browser.get("/login").content.decode()
+    [url] = re.findall(r'href="(/theme-[^"]+\.css)"', page)
+    answer = browser.get(url)
+    assert answer["Content-Type"] == "text/css; charset=utf-8"
+    return answer.content.decode(), answer["Cache-Control"]
+
+
+def properties(css: str, block_start: str) -> dict[str, str]:
+    block = css[css.index(block_start) :]
+    block = block[: block.index("}")]
+    return dict(re.findall(r"--kb-([a-z-]+): (#[0-9a-f]{6});", block))
+
+
+def test_a_site_brand_gets_both_schemes_from_its_colour(db, provider_a):
+    with schema_context(provider_a.schema_name):
+        brandbook_update(primary_color="rgb(200 16 46)", radius=16)
+
+    css, caching = theme_of(provider_a)
+    light, dark = properties(css, ":root {"), properties(css, ':root[data-theme="dark"]')
+
+    assert light["primary"] == "#c8102e"
+    assert dark["background"] != light["background"]
+    assert "@media (prefers-color-scheme: dark)" in css
+    assert "--kb-radius: 16px;" in css
+    assert caching == "public, max-age=31536000, immutable"
+
+
+def test_a_strict_brand_keeps_its_exact_colours(db, provider_b):
+    provider_b.brand_mode = "strict"
+    provider_b.save()
+    with schema_context(provider_b.schema_name):
+        brandbook_update(primary_color="#0b6e4f", palette=STRICT)
+
+    css, _caching = theme_of(provider_b)
+    light = properties(css, ":root {")
+
+    assert {token: light[token] for token in STRICT["light"]} == STRICT["light"]
+
+
+def test_the_theme_is_compiled_once_per_version_and_again_after_a_change(
+    db, provider_a, monkeypatch
+):
+    compiled = []
+    real = theme._compile
+    monkeypatch.setattr(theme, "_compile", lambda *args: compiled.append(1) or real(*args))
+
+    first, _ = theme_of(provider_a)
+    again, _ = theme_of(provider_a)
+    with schema_context(provider_a.schema_name):
+        brandbook_update(primary_color="#0b6e4f")
+    changed, _ = theme_of(provider_a)
+
+    assert (first == again, len(compiled)) == (True, 2)
+    assert properties(changed, ":root {")["primary"] == "#0b6e4f"
+
+
+def test_two_providers_at_the_same_version_are_never_served_each_others_theme(
+    db, provider_a, provider_b
+):
+    with schema_context(provider_a.schema_name):
+        moment = brandbook_update(primary_color="#c8102e").updated_at
+    with schema_context(provider_b.schema_name):
+        brandbook_update(primary_color="#0b6e4f")
+        Brandbook.objects.update(updated_at=moment)  # the same version string as A's
+
+    alpha, _ = theme_of(provider_a)
+    bravo, _ = theme_of(provider_b)
+
+    assert properties(alpha, ":root {")["primary"] == "#c8102e"
+    assert properties(bravo, ":root {")["primary"] == "#0b6e4f"
+
+
+def test_an_old_theme_url_gets_todays_theme_uncached(db, provider_a):
+    answer = Client(HTTP_HOST=host_of(provider_a)).get("/theme-1.css")
+
+    assert answer.status_code == 200
+    assert answer["Cache-Control"] == "no-cache"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"primary_color": "not a colour"}, "primary_color"),
+        ({"accent_color": "#12345"}, "accent_color"),
+        ({"palette": {"light": {**STRICT["light"], "text": "rgba(0 0 0 / 50%)"}}}, "palette"),
+        ({"palette": {"light": {"primary": "#000000"}}}, "palette"),
+        ({"palette": ["#000000"]}, "palette"),
+        ({"radius": 99}, "radius"),
+        ({"density": "airy"}, "density"),
+    ],
+)
+def test_a_bad_brandbook_change_names_the_field_and_changes_nothing(db, provider_a, change, field):
+    with schema_context(provider_a.schema_name):
+        before = brandbook_get()
+        with pytest.raises(ValidationError) as refused:
+            brandbook_update(**change)
+        after = brandbook_get()
+
+    assert field in refused.value.message_dict
+    assert (after.version, after.palette, after.radius) == (
+        before.version,
+        before.palette,
+        before.radius,
+    )
+
+
+def test_the_client_chooses_dark_or_light_over_the_device(db, provider_a):
+    browser = Client(HTTP_HOST=host_of(provider_a))
+
+    dark = browser.post("/theme", {"theme": "dark", "next": "/login?next=/pay/"})
+    page_dark = browser.get("/login").content.decode()
+    browser.post("/theme", {"theme": "", "next": "/login"})
+    page_device = browser.get("/login").content.decode()
+    elsewhere = browser.post("/theme", {"theme": "light", "next": "https://evil.example/"})
+
+    assert (dark.status_code, dark["Location"]) == (302, "/login?next=/pay/")
+    assert '<html lang="ru" data-theme="dark">' in page_dark
+    assert "data-theme" not in page_device.split(">", 2)[1]
+    assert elsewhere["Location"] == "/"
