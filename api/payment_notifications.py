@@ -11,6 +11,7 @@ event fails the signature, so a notification meant for another provider changes 
 import ipaddress
 import json
 import logging
+import uuid
 
 from django.conf import settings
 from django.db import transaction
@@ -22,12 +23,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cabinet.payments.auto_top_up import automatic_payment_charge
 from cabinet.payments.gateways import stripe_account
 from cabinet.payments.models import OnlinePayment, PaymentStatus
 from cabinet.payments.services import online_payment_settle
 from cabinet.sync.tasks import outbox_deliver_task
 from connectors.errors import ConnectorError
-from connectors.gateway_settings import payment_gateway_get
+from connectors.gateway_settings import payment_gateway_for
 from connectors.models import GatewayKind
 from tenants.tasks import provider_task_send
 from tenants.users.lockout import client_address
@@ -71,7 +73,7 @@ class YooKassaNotificationApi(APIView):
             if len(raw) > MAX_NOTIFICATION_BYTES:
                 raise ValueError("too large")
             payment_id = str(json.loads(raw)["object"]["id"])
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, RecursionError):
             return Response({"detail": "not a notification"}, status=status.HTTP_400_BAD_REQUEST)
         payment = OnlinePayment.objects.filter(
             gateway=GatewayKind.YOOKASSA, gateway_payment_id=payment_id
@@ -87,8 +89,8 @@ class StripeWebhookApi(APIView):
     @extend_schema(exclude=True)  # Stripe's format, not Kabinet's API
     def post(self, request: Request) -> Response:
         provider = getattr(request._request, "provider", None)
-        gateway = payment_gateway_get() if provider is not None else None
-        if gateway is None or gateway.kind != GatewayKind.STRIPE:
+        gateway = payment_gateway_for(GatewayKind.STRIPE) if provider is not None else None
+        if provider is None or gateway is None:
             return Response({"detail": "not found"}, status=status.HTTP_404_NOT_FOUND)
         raw = request.data if isinstance(request.data, bytes) else b""
         signature = request.headers.get("Stripe-Signature", "")
@@ -98,25 +100,43 @@ class StripeWebhookApi(APIView):
             event = stripe_account(gateway).read_event(
                 raw, signature, gateway.credentials.get("webhook_secret", "")
             )
-            kind, object_id = str(event.type), str(event.data.object.id)
-        except (ValueError, AttributeError, TypeError):
+            kind, subject = str(event.type), event.data.object
+            object_id = str(subject.id)
+            metadata = getattr(subject, "metadata", None) or {}
+            ours = str(metadata.get("kabinet_payment", "")) if hasattr(metadata, "get") else ""
+        except (ValueError, AttributeError, TypeError, RecursionError):
             logger.warning("stripe event refused from %s", client_address(request._request))
             return Response({"detail": "bad signature"}, status=status.HTTP_400_BAD_REQUEST)
+        stripe_payments = OnlinePayment.objects.filter(gateway=GatewayKind.STRIPE)
         if kind.startswith("checkout.session."):
-            found = OnlinePayment.objects.filter(gateway_payment_id=object_id)
+            payment = stripe_payments.filter(gateway_payment_id=object_id).first()
         elif kind.startswith("payment_intent."):
-            found = OnlinePayment.objects.filter(
-                charge_ref=object_id
-            ) | OnlinePayment.objects.filter(automatic=True, gateway_payment_id=object_id)
+            payment = (
+                stripe_payments.filter(charge_ref=object_id)
+                | stripe_payments.filter(automatic=True, gateway_payment_id=object_id)
+            ).first() or _automatic_by_reference(stripe_payments, ours)
         else:
             return Response({"status": "ignored"})  # refunds are Kabinet's own doing
-        payment = found.filter(gateway=GatewayKind.STRIPE).first()
         if payment is None:
             # Signed by this provider's own account, so genuine, but not about a payment made
             # here (a payment intent before its checkout completes, or the provider's other
             # sales): Stripe would retry a refusal for days, so it is acknowledged.
             return Response({"status": "ignored"})
+        if payment.automatic and payment.status == PaymentStatus.CREATED:
+            # The charge's own answer was lost; asking again under its key gives it.
+            charged = automatic_payment_charge(payment_id=payment.pk, provider=provider)
+            if charged is not None and charged.status == PaymentStatus.SUCCEEDED:
+                transaction.on_commit(lambda: provider_task_send(outbox_deliver_task, provider))
+            return Response({"status": charged.status if charged else payment.status})
         return _settle(provider, payment, object_id)
+
+
+def _automatic_by_reference(payments, reference: str) -> OnlinePayment | None:
+    """An automatic charge named in the intent's metadata, whose own answer never came."""
+    try:
+        return payments.filter(automatic=True, pk=uuid.UUID(reference)).first()
+    except ValueError:
+        return None
 
 
 def _settle(provider, payment: OnlinePayment | None, reference: str) -> Response:

@@ -46,7 +46,9 @@ def auto_top_up(request: ClientRequest) -> HttpResponse:
         return render(request, "errors/not_found.html", status=404)
     account = request.account_choice.current.account
     gateway = cast(PaymentGateway, top_ups_open())  # payments_on says there is one
-    cards = list(SavedCard.objects.filter(account=account, gateway=gateway.kind))
+    cards = list(
+        SavedCard.objects.filter(account=account, gateway=gateway.kind, removed_at__isnull=True)
+    )
     rule = AutoTopUp.objects.filter(account=account).select_related("card").first()
     initial = (
         {

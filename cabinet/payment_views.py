@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from cabinet.access import ClientRequest, client_page
+from cabinet.access import SESSION_ACCOUNT_KEY, ClientRequest, client_page
 from cabinet.accounts.models import Capability
+from cabinet.accounts.selectors import AccountChoice
 from cabinet.documents.models import Document
 from cabinet.payments.models import OnlinePayment, PaymentStatus
 from cabinet.payments.services import (
@@ -125,8 +126,7 @@ def pay_invoice(request: ClientRequest, document_id: int) -> HttpResponse:
 @client_page(Capability.MONEY)
 def online_payment(request: ClientRequest, payment_id) -> HttpResponse:
     """Where the gateway sends the client back: the payment's live state until it settles."""
-    account = request.account_choice.current.account
-    payment = get_object_or_404(OnlinePayment, pk=payment_id, account=account)
+    payment = _own_payment(request, payment_id)
     if payment.status == PaymentStatus.PENDING:
         # A gateway that is not answering leaves it pending; the page asks again shortly.
         with contextlib.suppress(ConnectorError):
@@ -143,8 +143,19 @@ def online_payment(request: ClientRequest, payment_id) -> HttpResponse:
 def online_payment_cancel(request: ClientRequest, payment_id) -> HttpResponse:
     """Where the gateway sends a client who went back without paying: the payment is closed at
     the gateway, so that it cannot be paid later, and its page says so."""
-    account = request.account_choice.current.account
-    payment = get_object_or_404(OnlinePayment, pk=payment_id, account=account)
+    payment = _own_payment(request, payment_id)
     with contextlib.suppress(ConnectorError):
         online_payment_abandon(payment_id=payment.pk)
     return redirect("cabinet-online-payment", payment_id=payment.pk)
+
+
+def _own_payment(request: ClientRequest, payment_id) -> OnlinePayment:
+    """A payment of any account this user may pay for. The client may have switched accounts in
+    another tab while paying; coming back, the page shows the payment's own account."""
+    choice = request.account_choice
+    money = {access.account_id: access for access in choice.all if access.can(Capability.MONEY)}
+    payment = get_object_or_404(OnlinePayment, pk=payment_id, account_id__in=list(money))
+    if payment.account_id != choice.current.account_id:
+        request.session[SESSION_ACCOUNT_KEY] = payment.account_id
+        request.account_choice = AccountChoice(current=money[payment.account_id], all=choice.all)
+    return payment

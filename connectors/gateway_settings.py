@@ -40,6 +40,40 @@ def payment_gateway_get() -> PaymentGateway:
     )
 
 
+# What of a gateway's settings is kept when the provider switches to another kind.
+KEPT_ON_SWITCH = (
+    "mode",
+    "credentials",
+    "tax_system",
+    "vat_code",
+    "vat_codes",
+    "payment_subject",
+    "payment_mode",
+    "receipt_contact",
+)
+
+
+def payment_gateway_for(kind: str) -> PaymentGateway | None:
+    """The settings to reach a gateway of `kind` with: the current ones, or those kept from
+    before the provider switched away from it (not saved); None if it never used that kind."""
+    current = payment_gateway_get()
+    if current.kind == kind and kind != GatewayKind.NONE:
+        return current
+    kept = current.former.get(kind) if current.pk else None
+    if not isinstance(kept, dict):
+        return None
+    former = PaymentGateway(
+        kind=kind,
+        min_amount=current.min_amount,
+        max_amount=current.max_amount,
+        purposes=[],
+    )
+    for name in KEPT_ON_SWITCH:
+        if name in kept:
+            setattr(former, name, kept[name])
+    return former
+
+
 def secret_hint(value: str) -> str:
     """Enough of a secret to recognise it, never enough to use it."""
     return f"…{value[-4:]}" if len(value) > 8 else "…"
@@ -67,7 +101,11 @@ def payment_gateway_save(*, settings: GatewaySettings, currency: str) -> Payment
     stored then."""
     gateway = PaymentGateway.objects.select_for_update().first() or payment_gateway_get()
     kind = GatewayKind(settings.kind)
-    stored = gateway.credentials if gateway.kind == kind else {}
+    former = dict(gateway.former)
+    if gateway.kind != kind and gateway.kind != GatewayKind.NONE:
+        former[gateway.kind] = {name: getattr(gateway, name) for name in KEPT_ON_SWITCH}
+    kept = former.get(kind, {}) if gateway.kind != kind else {}
+    stored = gateway.credentials if gateway.kind == kind else kept.get("credentials", {})
     credentials = {
         name: (settings.secrets.get(name) or "").strip() or stored.get(name, "")
         for name in SECRET_FIELDS[kind]
@@ -79,6 +117,7 @@ def payment_gateway_save(*, settings: GatewaySettings, currency: str) -> Payment
     if errors:
         raise ValidationError(errors)
     gateway.kind = kind
+    gateway.former = former
     gateway.mode = settings.mode
     gateway.credentials = credentials
     gateway.min_amount = settings.min_amount

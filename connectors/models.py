@@ -111,7 +111,8 @@ class PaymentGateway(models.Model):
     """The provider's own payment gateway account. One row per provider schema.
 
     `credentials` are encrypted at rest and never shown back in full: YooKassa's shop_id and
-    secret_key, Stripe's secret_key and webhook_secret. The receipt settings are YooKassa's
+    secret_key, Stripe's secret_key and webhook_secret. `former` keeps the settings of the kinds
+    used before. The receipt settings are YooKassa's
     (54-FZ); `vat_codes` overrides the default VAT code per kind of service.
     """
 
@@ -142,6 +143,9 @@ class PaymentGateway(models.Model):
     receipt_contact = models.CharField(
         _("send receipts to"), max_length=5, choices=ReceiptContact.choices, blank=True
     )
+    # The settings of every other gateway kind this provider used, by kind, encrypted as the
+    # credentials are: payments made through it are still settled and refunded after a switch.
+    former = EncryptedJSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -110,7 +110,7 @@ class YooKassaGateway:
         """Nothing to do: an unconfirmed YooKassa payment is cancelled by YooKassa in time."""
 
     def charge_saved(self, payment: OnlinePayment, *, card: SavedCard, description: str) -> Outcome:
-        client = Client(email=payment.user.email if payment.user else "", phone="", name="")
+        client = _payer(payment)
         params = {
             "amount": _value(payment.amount, payment.currency),
             "capture": True,
@@ -123,7 +123,7 @@ class YooKassaGateway:
 
     def refund(self, refund: PaymentRefund) -> str:
         payment = refund.payment
-        client = Client(email=payment.user.email if payment.user else "", phone="", name="")
+        client = _payer(payment)
         description = _("Refund: %(reason)s") % {"reason": refund.reason}
         answer = self._shop.refund(
             {
@@ -155,7 +155,11 @@ class YooKassaGateway:
     def _receipt(self, amount: Decimal, currency: str, description: str, client: Client) -> dict:
         """A 54-FZ receipt of one line, sent where the provider chose."""
         gateway = self._settings
-        by_phone = gateway.receipt_contact == ReceiptContact.PHONE and client.phone
+        by_phone = bool(
+            client.phone and (gateway.receipt_contact == ReceiptContact.PHONE or not client.email)
+        )
+        if not by_phone and not client.email:
+            raise Rejected("no e-mail or phone to send the 54-FZ receipt to", status=400)
         return {
             "customer": {"phone": client.phone} if by_phone else {"email": client.email},
             "tax_system_code": gateway.tax_system,
@@ -302,6 +306,14 @@ class StripeGateway:
         card = method.card
         title = f"{str(card.brand).title()} •••• {card.last4}"
         return CardToSave(token=str(method.id), title=title, customer=customer)
+
+
+def _payer(payment: OnlinePayment) -> Client:
+    """Who a charge made without the client at the keyboard is for: whoever made the payment,
+    or the account's own contacts once that user is gone."""
+    account = payment.account
+    email = (payment.user.email if payment.user else "") or account.email
+    return Client(email=email, phone=account.phone, name=account.holder_name)
 
 
 def minor_units(amount: Decimal, currency: str) -> int:

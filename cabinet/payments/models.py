@@ -111,6 +111,9 @@ class SavedCard(models.Model):
     customer = models.CharField(max_length=64, blank=True)
     title = models.CharField(_("card"), max_length=60)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Removed by the client: never charged again, but kept so that a charge already under way
+    # can still be asked about under its own key.
+    removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

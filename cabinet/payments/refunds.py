@@ -21,7 +21,7 @@ from cabinet.payments.services import CENT
 from cabinet.sync.models import OutboxKind
 from cabinet.sync.outbox import outbox_enqueue
 from connectors.errors import ConnectorError
-from connectors.gateway_settings import payment_gateway_get
+from connectors.gateway_settings import payment_gateway_for
 
 logger = logging.getLogger(__name__)
 
@@ -33,16 +33,15 @@ class RefundRefused(Exception):
 def payment_refund(
     *, payment_id: uuid.UUID, refund_id: uuid.UUID, amount: Decimal, reason: str, user
 ) -> PaymentRefund:
-    refund = PaymentRefund.objects.filter(pk=refund_id).first()
-    if refund is not None and refund.payment_id != payment_id:
-        raise RefundRefused(_("Open the payment's page again and start over."))
-    if refund is None:
-        refund = _refund_record(payment_id, refund_id, amount, reason.strip(), user)
+    payment = OnlinePayment.objects.filter(pk=payment_id).first()
+    if payment is None:
+        raise RefundRefused(_("Only a paid payment can be refunded."))
+    gateway = payment_gateway_for(payment.gateway)
+    if gateway is None:
+        raise RefundRefused(_("The settings of the gateway this payment went through are gone."))
+    refund = _refund_record(payment_id, refund_id, amount, reason.strip(), user)
     if refund.status != RefundStatus.PENDING:
         return refund
-    gateway = payment_gateway_get()
-    if gateway.kind != refund.payment.gateway:
-        raise RefundRefused(_("The payment was made through another gateway than the one set now."))
     try:
         gateway_refund_id = gateway_client(gateway).refund(refund)
     except ConnectorError as error:
@@ -55,9 +54,16 @@ def payment_refund(
 
 
 def _refund_record(payment_id, refund_id, amount: Decimal, reason: str, user) -> PaymentRefund:
+    """The refund this form asked for: recorded now, or as recorded by its first submission
+    (a double click, a retry); checked and counted under the payment's lock."""
     with transaction.atomic():
-        payment = OnlinePayment.objects.select_for_update().filter(pk=payment_id).first()
-        if payment is None or payment.status != PaymentStatus.SUCCEEDED:
+        payment = OnlinePayment.objects.select_for_update().get(pk=payment_id)
+        known = PaymentRefund.objects.filter(pk=refund_id).first()
+        if known is not None:
+            if known.payment_id != payment.pk:
+                raise RefundRefused(_("Open the payment's page again and start over."))
+            return known
+        if payment.status != PaymentStatus.SUCCEEDED:
             raise RefundRefused(_("Only a paid payment can be refunded."))
         if not reason:
             raise RefundRefused(_("Say why the money goes back."))

@@ -2,6 +2,7 @@
 payment from the gateway (on the client's return or on the gateway's notification, whichever
 comes first), and a succeeded one posted to billing once, through the outbox."""
 
+import contextlib
 import logging
 from collections.abc import Callable
 from decimal import Decimal
@@ -17,7 +18,7 @@ from cabinet.payments.models import OnlinePayment, PaymentStatus, SavedCard
 from cabinet.sync.models import OutboxKind
 from cabinet.sync.outbox import outbox_enqueue
 from connectors.errors import ConnectorError
-from connectors.gateway_settings import payment_gateway_get
+from connectors.gateway_settings import payment_gateway_for, payment_gateway_get
 from connectors.models import GatewayKind, PaymentGateway, PaymentPurpose
 
 CENT = Decimal("0.01")
@@ -78,16 +79,21 @@ def online_payment_start(
             _("Pay from %(low)s to %(high)s.")
             % {"low": gateway.min_amount, "high": gateway.max_amount}
         )
-    payment = OnlinePayment.objects.create(
-        account=account,
-        user=user,
-        purpose=purpose,
-        document=invoice,
-        amount=amount,
-        currency=account.currency,
-        gateway=gateway.kind,
-        save_card=save_card and purpose == PaymentPurpose.TOP_UP,
-    )
+    with transaction.atomic():
+        if invoice is not None:
+            earlier = _invoice_payment_under_way(invoice)
+            if earlier is not None:
+                return earlier
+        payment = OnlinePayment.objects.create(
+            account=account,
+            user=user,
+            purpose=purpose,
+            document=invoice,
+            amount=amount,
+            currency=account.currency,
+            gateway=gateway.kind,
+            save_card=save_card and purpose == PaymentPurpose.TOP_UP,
+        )
     description = (
         _("Invoice %(number)s, account %(account)s")
         % {"number": invoice.number, "account": account.number}
@@ -127,6 +133,28 @@ def online_payment_start(
     return payment
 
 
+def _invoice_payment_under_way(invoice: Document) -> OnlinePayment | None:
+    """An invoice is paid once: a second window continues the payment still open at the
+    gateway instead of starting another. Takes the invoice's row lock for the transaction."""
+    for pending in OnlinePayment.objects.filter(document=invoice, status=PaymentStatus.PENDING):
+        with contextlib.suppress(ConnectorError):  # as it stands, then
+            online_payment_settle(payment_id=pending.pk)
+    Document.objects.select_for_update().get(pk=invoice.pk)
+    earlier = (
+        OnlinePayment.objects.filter(document=invoice)
+        .exclude(status=PaymentStatus.CANCELED)
+        .order_by("-created_at")
+        .first()
+    )
+    if earlier is None:
+        return None
+    if earlier.status == PaymentStatus.SUCCEEDED:
+        raise PaymentRefused(_("This invoice is already paid."))
+    if earlier.status == PaymentStatus.CREATED or not earlier.confirmation_url:
+        raise PaymentRefused(_("This invoice is being paid in another window."))
+    return earlier
+
+
 def online_payment_settle(*, payment_id) -> OnlinePayment:
     """Ask the gateway how the payment stands and take its answer once: a succeeded payment is
     queued for billing exactly once, however many notifications and returns race here (the
@@ -135,17 +163,28 @@ def online_payment_settle(*, payment_id) -> OnlinePayment:
         payment = OnlinePayment.objects.select_for_update().get(pk=payment_id)
         if payment.status != PaymentStatus.PENDING:
             return payment
-        outcome = gateway_client(payment_gateway_get()).outcome(payment)
-        payment_take_outcome(payment, outcome)
+        gateway = _gateway_of(payment)
+        if gateway is None:
+            return payment
+        payment_take_outcome(payment, gateway_client(gateway).outcome(payment))
     return payment
 
 
 def online_payment_abandon(*, payment_id) -> OnlinePayment:
     """The client came back from the gateway's page without paying."""
     payment = OnlinePayment.objects.get(pk=payment_id)
-    if payment.status == PaymentStatus.PENDING:
-        gateway_client(payment_gateway_get()).abandon(payment)
+    gateway = _gateway_of(payment)
+    if payment.status == PaymentStatus.PENDING and gateway is not None:
+        gateway_client(gateway).abandon(payment)
     return online_payment_settle(payment_id=payment_id)
+
+
+def _gateway_of(payment: OnlinePayment) -> PaymentGateway | None:
+    """The gateway the payment was made through, even if the provider has switched since."""
+    gateway = payment_gateway_for(payment.gateway)
+    if gateway is None:
+        logger.error("payment %s: no settings of its gateway %s", payment.pk, payment.gateway)
+    return gateway
 
 
 def payment_take_outcome(payment: OnlinePayment, outcome: Outcome) -> None:
@@ -198,4 +237,7 @@ def _card_keep(payment: OnlinePayment, card: CardToSave) -> SavedCard:
         token=card.token,
         defaults={"user": payment.user, "customer": card.customer, "title": card.title[:60]},
     )
+    if saved.removed_at is not None:  # kept again on purpose
+        saved.removed_at = None
+        saved.save(update_fields=["removed_at"])
     return saved

@@ -109,6 +109,9 @@ class StripeAccount:
             ) from None
         except stripe.APIConnectionError as error:
             raise Unavailable(f"Stripe did not answer: {type(error).__name__}") from None
+        except stripe.IdempotencyError:
+            # Another request with this key is still at Stripe: its answer is the answer.
+            raise Unavailable("Stripe is still answering a request with this key") from None
         except (stripe.AuthenticationError, stripe.PermissionError) as error:
             raise Rejected("Stripe refused the key", status=error.http_status or 401) from None
         except stripe.InvalidRequestError as error:

@@ -177,5 +177,6 @@ def test_removing_the_card_stops_its_top_ups(client_a, stripe_a):
     assert removed.status_code == 302
     assert run_task(client_a.provider) == 0
     with schema_context(client_a.provider.schema_name):
-        assert not SavedCard.objects.exists()
+        assert not SavedCard.objects.filter(removed_at__isnull=True).exists()
         assert not AutoTopUp.objects.exists()
+    assert card.title not in browser.get("/pay/auto/").content.decode()

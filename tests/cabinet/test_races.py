@@ -3,12 +3,15 @@ a registration code get no more than the five tries one at a time would."""
 
 import contextlib
 import threading
+import time
+import uuid
 from collections.abc import Callable
 from decimal import Decimal
 from typing import TypeVar
 
 import pytest
 import requests
+from django.core import mail
 from django.db import connections
 from django.test import Client
 from django_tenants.utils import schema_context
@@ -17,7 +20,8 @@ from cabinet.accounts import registration
 from cabinet.accounts.models import ClientAccount, RegistrationCode
 from cabinet.accounts.services import account_access_grant
 from cabinet.catalog.models import Plan
-from cabinet.payments.models import OnlinePayment
+from cabinet.payments.auto_top_up import automatic_payment_charge
+from cabinet.payments.models import OnlinePayment, PaymentRefund, SavedCard
 from cabinet.services import changes
 from cabinet.sync.models import OutboxKind, OutboxMessage
 from cabinet.sync.outbox import outbox_deliver_account, outbox_enqueue
@@ -34,6 +38,7 @@ from tests.cabinet.factories import (
     make_yookassa_gateway,
 )
 from tests.cabinet.gateways import events_of, pay_on_stripe, stripe_for
+from tests.cabinet.test_home import browser_for
 from tests.conftest import host_of, make_user
 from tests.sandboxes.conftest import Receiver
 
@@ -342,3 +347,124 @@ def test_many_stripe_events_at_once_credit_a_payment_once(
             OutboxMessage.objects.filter(account=account).delete()
             OnlinePayment.objects.filter(account=account).delete()
             PaymentGateway.objects.all().delete()
+
+
+@pytest.fixture
+def committed_card(committed_subscriber, stripe_sandbox, settings):
+    """Provider A on Stripe; acc:race has a card kept at the sandbox and a payment of 300.00 due
+    to be charged to it automatically, not yet sent."""
+    persona, account, _subscription, _target = committed_subscriber
+    settings.STRIPE_API_URL = stripe_sandbox
+    hooks = Receiver()
+    gateway = stripe_for(persona.provider, stripe_sandbox, hooks, "keeper")
+    stripe = StripeAccount(
+        secret_key=gateway.credentials["secret_key"], api_url=stripe_sandbox, timeout=5
+    )
+    customer = stripe.create_customer(
+        {"email": "racer@alpha.test"}, idempotency_key=f"race-cus-{uuid.uuid4()}"
+    )
+    session = stripe.create_checkout(
+        {
+            "mode": "payment",
+            "customer": customer.id,
+            "line_items": [
+                {
+                    "price_data": {
+                        "currency": "rub",
+                        "unit_amount": 10000,
+                        "product_data": {"name": "Top-up"},
+                    },
+                    "quantity": 1,
+                }
+            ],
+            "payment_intent_data": {"setup_future_usage": "off_session"},
+            "success_url": "https://alpha.example/pay/",
+            "cancel_url": "https://alpha.example/pay/",
+        },
+        idempotency_key=f"race-keep-{uuid.uuid4()}",
+    )
+    assert pay_on_stripe(session.url).status_code == 303
+    method = stripe.find_checkout(session.id).payment_intent.payment_method
+    with schema_context(persona.provider.schema_name):
+        card = SavedCard.objects.create(
+            account=account,
+            user=persona.user,
+            gateway="stripe",
+            token=str(getattr(method, "id", method)),
+            customer=customer.id,
+            title="Visa •••• 4242",
+        )
+        payment = OnlinePayment.objects.create(
+            account=account,
+            user=persona.user,
+            purpose="top_up",
+            amount=Decimal("300.00"),
+            currency="RUB",
+            gateway="stripe",
+            automatic=True,
+            card=card,
+        )
+    yield persona, account, payment
+    hooks.close()
+    with schema_context(persona.provider.schema_name):
+        OutboxMessage.objects.filter(account=account).delete()
+        OnlinePayment.objects.filter(account=account).delete()
+        SavedCard.objects.filter(account=account).delete()
+        PaymentGateway.objects.all().delete()
+
+
+def test_two_workers_on_one_automatic_charge_ask_the_gateway_once(committed_card, monkeypatch):
+    persona, account, payment = committed_card
+    asked, real = [], StripeAccount.charge_saved
+
+    def slow_gateway(self, *args, **kwargs):
+        asked.append(1)
+        time.sleep(0.5)  # the other worker arrives while this one waits for the answer
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(StripeAccount, "charge_saved", slow_gateway)
+    mail.outbox.clear()
+
+    def worker():
+        with schema_context(persona.provider.schema_name):
+            charged = automatic_payment_charge(payment_id=payment.pk, provider=persona.provider)
+        return charged.status if charged else None
+
+    answers = together([worker, worker])
+
+    with schema_context(persona.provider.schema_name):
+        credits = OutboxMessage.objects.filter(account=account, kind="payment").count()
+        status = OnlinePayment.objects.get(pk=payment.pk).status
+    assert (len(asked), sorted(answers, key=str), credits, status) == (
+        1,
+        [None, "succeeded"],
+        1,
+        "succeeded",
+    )
+    assert len(mail.outbox) == 1
+
+
+def test_a_refund_form_sent_twice_at_once_refunds_once(committed_card):
+    persona, account, payment = committed_card
+    with schema_context(persona.provider.schema_name):
+        paid = automatic_payment_charge(payment_id=payment.pk, provider=persona.provider)
+    assert paid is not None
+    assert paid.status == "succeeded"
+    staff = make_user(persona.provider, Role.PROVIDER_STAFF, "race-cashier@alpha.test")
+    form = {"refund_id": str(uuid.uuid4()), "amount": "200.00", "reason": "double click"}
+
+    def press_refund() -> int:
+        browser = browser_for(staff)
+        return browser.post(f"/manage/payments/{payment.pk}/", form).status_code
+
+    try:
+        answers = together([press_refund, press_refund])
+        with schema_context(persona.provider.schema_name):
+            refunded = OnlinePayment.objects.get(pk=payment.pk).refunded
+            refunds = PaymentRefund.objects.filter(payment_id=payment.pk).count()
+            reversals = OutboxMessage.objects.filter(account=account, kind="refund").count()
+        assert (answers, refunded, refunds, reversals) == ([302, 302], Decimal("200.00"), 1, 1)
+    finally:
+        with schema_context(persona.provider.schema_name):
+            PaymentRefund.objects.filter(payment_id=payment.pk).delete()
+            User.objects.filter(pk=staff.user.pk).delete()
