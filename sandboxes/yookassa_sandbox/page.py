@@ -46,7 +46,7 @@ STATUSES = {
 STYLE = (
     "body{font-family:system-ui,sans-serif;margin:0 auto;padding:1rem;max-width:40rem}"
     "label{display:block;margin:.5rem 0}input{font-size:1.1rem;width:100%;box-sizing:border-box}"
-    "button{font-size:1rem;margin:.2rem 0}.error{color:#b00020;font-weight:bold}"
+    "button{font-size:1rem;margin:.2rem 0;white-space:nowrap}.error{color:#b00020;font-weight:bold}"
     ".cards{overflow-x:auto}td{padding:.2rem .4rem;vertical-align:top}"
 )
 
