@@ -17,8 +17,8 @@ class Density(models.TextChoices):
 
 
 class Brandbook(models.Model):
-    """The provider's look. One row per provider schema, seeded by the migrations with Kabinet's
-    neutral palette.
+    """The provider's look as staff edit it (the draft). One row per provider schema, seeded by
+    the migrations with Kabinet's neutral palette; clients see the newest BrandVersion.
 
     In the `site` brand mode the theme is derived from the primary colour and, when given, the
     secondary and accent ones; in the `strict` mode `palette` holds the brandbook's exact nine
@@ -64,7 +64,43 @@ class Brandbook(models.Model):
             setattr(self, field, getattr(self, field).lower())
         super().save(*args, **kwargs)
 
-    @property
-    def version(self) -> str:
-        """Changes whenever the brandbook does; part of the theme's and logo's URLs."""
-        return str(int(self.updated_at.timestamp() * 1000))
+    def look(self) -> dict:
+        """What a published version keeps of the brandbook (the logo by its file's name)."""
+        values = {name: getattr(self, name) for name in LOOK_FIELDS}
+        values["logo"] = self.logo.name or ""
+        return values
+
+
+# The brandbook's fields that make up the portal's look, kept whole in each published version.
+LOOK_FIELDS = (
+    "primary_color",
+    "secondary_color",
+    "accent_color",
+    "background_color",
+    "palette",
+    "radius",
+    "density",
+    "logo",
+)
+
+
+class BrandVersion(models.Model):
+    """A published look: what clients see is the newest one. The brandbook itself is the draft
+    staff edit; publishing copies it here, and going back to an earlier version publishes that
+    one's look again, as a new version. Uploaded files are never overwritten, so every version
+    keeps its own logo."""
+
+    number = models.PositiveIntegerField(unique=True)
+    look = models.JSONField()
+    # Contrast failures a brand owner published anyway (strict brandbooks), as shown to them.
+    acknowledged = models.JSONField(default=list, blank=True)
+    published_at = models.DateTimeField(auto_now_add=True)
+    published_by = models.ForeignKey(
+        "users.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-number"]
+
+    def __str__(self) -> str:
+        return f"look v{self.number}"

@@ -5,8 +5,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from branding.models import Brandbook
-from branding.palette import BASE_TOKENS, SCHEMES, ColorError, parse_color
+from branding.models import LOOK_FIELDS, Brandbook, BrandVersion
+from branding.palette import BASE_TOKENS, SCHEMES, ColorError, PairCheck, parse_color
+from branding.selectors import draft_look
+from branding.theme import theme_checks
+from tenants.models import BrandMode
+from tenants.users.models import Role
 
 COLOR_FIELDS = ("primary_color", "secondary_color", "accent_color", "background_color")
 
@@ -26,7 +30,10 @@ def brandbook_update(
         try:
             setattr(brandbook, field, _cleaned(field, value))
         except ValidationError as error:
-            errors[field] = error.messages
+            if hasattr(error, "error_dict"):
+                errors.update(error.message_dict)
+            else:
+                errors[field] = error.messages
     if errors:
         raise ValidationError(errors)
     brandbook.full_clean(exclude=["logo"])
@@ -63,11 +70,11 @@ def _color(value: Any) -> str:
 
 def _palette(value: Any) -> dict[str, dict[str, str]]:
     """A strict brandbook's exact colours: all nine of the light scheme, and all nine of the dark
-    one or none of them."""
+    one or none of them. A wrong colour is reported as "palette.<scheme>.<token>"."""
     if not isinstance(value, dict) or set(value) - set(SCHEMES):
         raise ValidationError(_("Give the light scheme's colours and, if any, the dark one's."))
     palette: dict[str, dict[str, str]] = {}
-    problems: list[str] = []
+    problems: dict[str, list[str]] = {}
     for scheme in SCHEMES:
         colours = value.get(scheme) or {}
         if scheme == "dark" and not colours:
@@ -79,7 +86,73 @@ def _palette(value: Any) -> dict[str, dict[str, str]]:
             try:
                 palette[scheme][token] = parse_color(str(colours.get(token, "")))
             except ColorError as error:
-                problems.append(f"{scheme} {token}: {error}")
+                problems[f"palette.{scheme}.{token}"] = [str(error)]
     if problems:
         raise ValidationError(problems)
     return palette
+
+
+class PublishRefused(Exception):
+    """The look cannot be published as it is; the message says why."""
+
+
+def brand_editable_by(user, mode: str) -> bool:
+    """A strict brandbook is the brand owner's alone; any provider admin edits a site one."""
+    if user.role != Role.PROVIDER_ADMIN:
+        return False
+    return mode != BrandMode.STRICT or user.brand_owner
+
+
+@transaction.atomic
+def brandbook_publish(*, user, mode: str, acknowledged: bool = False) -> BrandVersion:
+    """Make the draft what clients see, as a new version. A strict palette that fails WCAG AA
+    is published only when the brand owner acknowledges each failing pair, which is recorded;
+    a site palette is derived to pass and so always can be."""
+    draft = draft_look()
+    failing = [pair for pair in theme_checks(draft, mode) if not pair.passes]
+    if failing and not acknowledged:
+        raise PublishRefused(
+            _("%(count)s colour pairs are hard to read; acknowledge them to publish anyway.")
+            % {"count": len(failing)}
+        )
+    return _version_add(
+        look=Brandbook.objects.select_for_update().get().look(),
+        user=user,
+        acknowledged=[_pair_record(pair) for pair in failing],
+    )
+
+
+@transaction.atomic
+def brand_version_restore(*, number: int, user) -> BrandVersion:
+    """Go back to an earlier look: it is published again, as the newest version, and becomes
+    the draft too."""
+    earlier = BrandVersion.objects.filter(number=number).first()
+    if earlier is None:
+        raise PublishRefused(_("There is no such version."))
+    brandbook = Brandbook.objects.select_for_update().get()
+    for name in LOOK_FIELDS:
+        if name != "logo":
+            setattr(brandbook, name, earlier.look[name])
+    brandbook.logo.name = earlier.look.get("logo", "")
+    brandbook.save()
+    return _version_add(look=earlier.look, user=user, acknowledged=earlier.acknowledged)
+
+
+def _version_add(*, look: dict, user, acknowledged: list) -> BrandVersion:
+    newest = BrandVersion.objects.select_for_update().order_by("-number").first()
+    return BrandVersion.objects.create(
+        number=(newest.number if newest else 0) + 1,
+        look=look,
+        acknowledged=acknowledged,
+        published_by=user if getattr(user, "pk", None) else None,
+    )
+
+
+def _pair_record(pair: PairCheck) -> dict:
+    return {
+        "scheme": pair.scheme,
+        "foreground": pair.foreground,
+        "background": pair.background,
+        "ratio": pair.ratio,
+        "needed": pair.needed,
+    }

@@ -8,8 +8,9 @@ request computes a theme, and no provider can be served another's.
 
 from django.core.cache import cache
 
-from branding.models import Brandbook, Density
+from branding.models import Density
 from branding.palette import BASE_TOKENS, PairCheck, Palette, check, complete, site_themes
+from branding.selectors import DRAFT, Look
 
 SPACING: dict[str, str] = {
     Density.COMPACT: "0.8",
@@ -22,40 +23,41 @@ THEME_COOKIE = "kb_theme"
 THEME_CHOICES = ("light", "dark")
 
 
-def theme_palettes(brandbook: Brandbook, mode: str) -> dict[str, Palette]:
+def theme_palettes(look: Look, mode: str) -> dict[str, Palette]:
     """Every token of both schemes. A strict brandbook's light colours are used exactly, and its
     dark ones when it has them; without them the dark scheme is derived as in `site` mode."""
-    derived = site_themes(
-        brandbook.primary_color, brandbook.secondary_color, brandbook.accent_color
-    )
-    if mode != "strict" or not _complete_scheme(brandbook.palette.get("light")):
+    derived = site_themes(look.primary_color, look.secondary_color, look.accent_color)
+    light, dark = _scheme(look, "light"), _scheme(look, "dark")
+    if mode != "strict" or light is None:
         return derived
-    themes = {"light": complete(brandbook.palette["light"], "light")}
-    dark = brandbook.palette.get("dark")
-    themes["dark"] = complete(dark, "dark") if _complete_scheme(dark) else derived["dark"]
-    return themes
+    return {
+        "light": complete(light, "light"),
+        "dark": complete(dark, "dark") if dark is not None else derived["dark"],
+    }
 
 
-def theme_checks(brandbook: Brandbook, mode: str) -> list[PairCheck]:
-    return check(theme_palettes(brandbook, mode))
+def theme_checks(look: Look, mode: str) -> list[PairCheck]:
+    return check(theme_palettes(look, mode))
 
 
-def theme_css(brandbook: Brandbook, mode: str) -> str:
-    """The theme of this brandbook version, compiled once."""
-    key = f"branding:theme:{brandbook.version}:{mode}"
+def theme_css(look: Look, mode: str) -> str:
+    """The theme of a published version, compiled once; the draft's, each time it is asked."""
+    if look.version == DRAFT:
+        return _compile(look, theme_palettes(look, mode))
+    key = f"branding:theme:{look.version}:{mode}"
     css = cache.get(key)
     if css is None:
-        css = _compile(brandbook, theme_palettes(brandbook, mode))
+        css = _compile(look, theme_palettes(look, mode))
         cache.set(key, css, THEME_CACHE_SECONDS)
     return css
 
 
-def _compile(brandbook: Brandbook, themes: dict[str, Palette]) -> str:
+def _compile(look: Look, themes: dict[str, Palette]) -> str:
     light = _properties(themes["light"])
     dark = _properties(themes["dark"])
     layout = (
-        f"  --kb-radius: {brandbook.radius}px;\n"
-        f"  --kb-space: {SPACING.get(brandbook.density, '1')};\n"
+        f"  --kb-radius: {look.radius}px;\n"
+        f"  --kb-space: {SPACING.get(look.density, '1')};\n"
         "  color-scheme: light;\n"
     )
     return (
@@ -76,7 +78,11 @@ def _indent(block: str) -> str:
     return "".join(f"  {line}\n" for line in block.splitlines())
 
 
-def _complete_scheme(colours: object) -> bool:
-    return isinstance(colours, dict) and all(
-        isinstance(colours.get(token), str) for token in BASE_TOKENS
-    )
+def _scheme(look: Look, scheme: str) -> Palette | None:
+    """The look's own nine colours of `scheme`, when it has them all."""
+    colours = look.palette.get(scheme)
+    if not isinstance(colours, dict):
+        return None
+    if not all(isinstance(colours.get(token), str) for token in BASE_TOKENS):
+        return None
+    return {token: colours[token] for token in BASE_TOKENS}

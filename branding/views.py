@@ -13,23 +13,41 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from branding.selectors import brandbook_get
-from branding.theme import THEME_CHOICES, THEME_COOKIE
+from branding.models import Brandbook
+from branding.selectors import DRAFT, Look, draft_look, live_look
+from branding.theme import THEME_CHOICES, THEME_COOKIE, theme_palettes
 from branding.theme import theme_css as compiled_theme
 
 logger = logging.getLogger(__name__)
 
 
+def look_for(request: HttpRequest) -> Look:
+    """The published look; the draft for the provider's staff who ask for it (the editor's
+    preview), never for anyone else."""
+    wants_draft = request.GET.get("look") == "draft"
+    user = getattr(request, "user", None)
+    if wants_draft and user is not None and getattr(user, "is_provider_staff", False):
+        return draft_look()
+    return live_look()
+
+
+def theme_ref(look: Look, mode: str) -> str:
+    """The part of the theme's URL that changes whenever the theme does."""
+    return f"{look.version}-{mode}"
+
+
+def brand_mode_of(request: HttpRequest) -> str:
+    provider = getattr(request, "provider", None)
+    return provider.brand_mode if provider else "site"
+
+
 @require_GET
 def theme_css(request: HttpRequest, version: str) -> HttpResponse:
-    """The provider's palette as CSS custom properties. The URL carries the brandbook's version, so
-    it can be cached for long; the response depends only on the schema of this host."""
-    brandbook = brandbook_get()
-    provider = getattr(request, "provider", None)
-    css = compiled_theme(brandbook, provider.brand_mode if provider else "site")
-    response = HttpResponse(css, content_type="text/css; charset=utf-8")
-    # Only the current version may be kept for good; any other URL gets today's palette uncached.
-    if version == brandbook.version:
+    """The provider's theme as CSS custom properties. The URL names the published version, so
+    it can be cached for good; any other URL gets today's theme, uncached."""
+    look, mode = look_for(request), brand_mode_of(request)
+    response = HttpResponse(compiled_theme(look, mode), content_type="text/css; charset=utf-8")
+    if look.version != DRAFT and version == theme_ref(look, mode):
         response["Cache-Control"] = "public, max-age=31536000, immutable"
     else:
         response["Cache-Control"] = "no-cache"
@@ -38,18 +56,19 @@ def theme_css(request: HttpRequest, version: str) -> HttpResponse:
 
 @require_GET
 def logo(request: HttpRequest) -> FileResponse:
-    """The provider's logo, read from this provider's own media folder."""
-    brandbook = brandbook_get()
-    if not brandbook.logo:
+    """The look's logo, read from this provider's own media folder by the name the look keeps."""
+    look = look_for(request)
+    if not look.logo:
         raise Http404
-    content_type = mimetypes.guess_type(brandbook.logo.name)[0] or "application/octet-stream"
+    storage = Brandbook._meta.get_field("logo").storage
+    content_type = mimetypes.guess_type(look.logo)[0] or "application/octet-stream"
     try:
-        stream = brandbook.logo.open("rb")
+        stream = storage.open(look.logo, "rb")
     except FileNotFoundError:
-        logger.error("logo file %s is missing", brandbook.logo.name)
+        logger.error("logo file %s is missing", look.logo)
         raise Http404 from None
     response = FileResponse(stream, content_type=content_type)
-    response["Cache-Control"] = "public, max-age=300"
+    response["Cache-Control"] = "public, max-age=300" if look.version != DRAFT else "no-cache"
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     return response
 
@@ -59,18 +78,19 @@ def manifest(request: HttpRequest) -> JsonResponse:
     """The web app manifest of this provider's portal: installed on a phone's home screen, the
     cabinet carries the provider's name and colours."""
     provider = getattr(request, "provider", None)
-    brandbook = brandbook_get()
+    look = live_look()
     name = provider.name if provider else "Kabinet"
     icons = []
-    if brandbook.logo:
-        content_type = mimetypes.guess_type(brandbook.logo.name)[0] or "image/png"
+    if look.logo:
+        content_type = mimetypes.guess_type(look.logo)[0] or "image/png"
         icons.append(
             {
-                "src": f"{reverse('branding-logo')}?v={brandbook.version}",
+                "src": f"{reverse('branding-logo')}?v={look.version}",
                 "type": content_type,
                 "sizes": "any",
             }
         )
+    light = theme_palettes(look, brand_mode_of(request))["light"]
     body = {
         "name": name,
         "short_name": name[:12],
@@ -78,8 +98,8 @@ def manifest(request: HttpRequest) -> JsonResponse:
         "scope": "/",
         "display": "standalone",
         "lang": provider.language if provider else "en",
-        "theme_color": brandbook.primary_color,
-        "background_color": brandbook.background_color,
+        "theme_color": light["primary"],
+        "background_color": light["background"],
         "icons": icons,
     }
     response = JsonResponse(body, content_type="application/manifest+json")

@@ -14,6 +14,7 @@ from branding import views as branding_views
 from cabinet import auto_top_up_views, payment_views, service_views
 from cabinet import views as cabinet_views
 from config.health import health
+from console import branding_views as branding_console
 from console import gateway_views, refund_views
 from console import views as console_views
 
@@ -117,6 +118,22 @@ urlpatterns = [
         "manage/imports/<uuid:import_id>/",
         console_views.manage_import,
         name="console-manage-import",
+    ),
+    path("manage/branding/", branding_console.manage_branding, name="console-manage-branding"),
+    path(
+        "manage/branding/publish",
+        branding_console.manage_branding_publish,
+        name="console-manage-branding-publish",
+    ),
+    path(
+        "manage/branding/versions/<int:number>/restore",
+        branding_console.manage_branding_restore,
+        name="console-manage-branding-restore",
+    ),
+    path(
+        "manage/branding/preview",
+        branding_console.manage_branding_preview,
+        name="console-manage-branding-preview",
     ),
     path("theme-<str:version>.css", branding_views.theme_css, name="branding-theme-css"),
     path("brand/logo", branding_views.logo, name="branding-logo"),

@@ -118,7 +118,12 @@ def _provider_create(
             ) from error
         apply_copy_plan(template_copy_plan(), provider.schema_name)
         with schema_context(provider.schema_name):
-            admin = user_create(email=admin_email, full_name=admin_name, role=Role.PROVIDER_ADMIN)
+            admin = user_create(
+                email=admin_email,
+                full_name=admin_name,
+                role=Role.PROVIDER_ADMIN,
+                brand_owner=True,
+            )
             token = invitation_create(user=admin)[1]
     return ProvisionedProvider(provider, admin, provider_url(provider, f"/invite/{token}/"))
 

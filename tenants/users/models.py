@@ -43,6 +43,8 @@ class User(AbstractBaseUser):
     email_categories = ArrayField(
         models.CharField(max_length=20), default=default_email_categories, blank=True
     )
+    # May change a strict brandbook (the provider's brand owner); set for the first admin.
+    brand_owner = models.BooleanField(_("brand owner"), default=False)
     # Changed by "log out everywhere": every session made before then stops being valid.
     session_generation = models.CharField(max_length=32, blank=True, default="")
 

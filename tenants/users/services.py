@@ -9,10 +9,18 @@ from tenants.users.models import Invitation, Role, User, hash_token
 
 @transaction.atomic
 def user_create(
-    *, email: str, role: Role, full_name: str = "", password: str | None = None, language: str = ""
+    *,
+    email: str,
+    role: Role,
+    full_name: str = "",
+    password: str | None = None,
+    language: str = "",
+    brand_owner: bool = False,
 ) -> User:
     """Create a user in the current schema; without a password, the user needs an invitation."""
-    user = User(email=email, role=role, full_name=full_name, language=language)
+    user = User(
+        email=email, role=role, full_name=full_name, language=language, brand_owner=brand_owner
+    )
     if password:
         user.set_password(password)
     else:

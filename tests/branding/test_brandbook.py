@@ -4,7 +4,7 @@ from django.test import Client
 from django_tenants.utils import schema_context
 
 from branding.selectors import brandbook_get
-from branding.services import brandbook_update
+from branding.services import brandbook_publish, brandbook_update
 from tests.conftest import host_of
 
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'
@@ -35,6 +35,7 @@ def test_bad_brandbook_input_changes_nothing_and_writes_no_file(db, provider_a, 
 def test_logo_is_served_from_the_providers_own_folder(db, provider_a, provider_b):
     with schema_context(provider_a.schema_name):
         path = brandbook_update(logo_name="alpha.svg", logo_content=SVG).logo.path
+        brandbook_publish(user=None, mode="site")
 
     assert path.split("/")[-3] == provider_a.schema_name
     assert Client(HTTP_HOST=host_of(provider_a)).get("/brand/logo").status_code == 200
@@ -44,6 +45,7 @@ def test_logo_is_served_from_the_providers_own_folder(db, provider_a, provider_b
 def test_a_logo_file_gone_from_disk_is_a_404_not_a_500(db, provider_a):
     with schema_context(provider_a.schema_name):
         logo = brandbook_update(logo_name="gone.svg", logo_content=SVG).logo
+        brandbook_publish(user=None, mode="site")
         logo.storage.delete(logo.name)
 
     assert Client(HTTP_HOST=host_of(provider_a)).get("/brand/logo").status_code == 404
@@ -52,6 +54,7 @@ def test_a_logo_file_gone_from_disk_is_a_404_not_a_500(db, provider_a):
 def test_each_portal_has_its_own_web_app_manifest(db, provider_a, provider_b):
     with schema_context(provider_a.schema_name):
         brandbook_update(primary_color="#c8102e", logo_name="logo.svg", logo_content=b"<svg/>")
+        brandbook_publish(user=None, mode="site")
 
     alpha = Client(HTTP_HOST=host_of(provider_a)).get("/manifest.webmanifest")
     bravo = Client(HTTP_HOST=host_of(provider_b)).get("/manifest.webmanifest")

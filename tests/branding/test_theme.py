@@ -10,9 +10,8 @@ from django.test import Client
 from django_tenants.utils import schema_context
 
 from branding import theme
-from branding.models import Brandbook
 from branding.selectors import brandbook_get
-from branding.services import brandbook_update
+from branding.services import brandbook_publish, brandbook_update
 from tests.conftest import host_of
 
 STRICT = {
@@ -56,6 +55,7 @@ def properties(css: str, block_start: str) -> dict[str, str]:
 def test_a_site_brand_gets_both_schemes_from_its_colour(db, provider_a):
     with schema_context(provider_a.schema_name):
         brandbook_update(primary_color="rgb(200 16 46)", radius=16)
+        brandbook_publish(user=None, mode="site")
 
     css, caching = theme_of(provider_a)
     light, dark = properties(css, ":root {"), properties(css, ':root[data-theme="dark"]')
@@ -72,6 +72,7 @@ def test_a_strict_brand_keeps_its_exact_colours(db, provider_b):
     provider_b.save()
     with schema_context(provider_b.schema_name):
         brandbook_update(primary_color="#0b6e4f", palette=STRICT)
+        brandbook_publish(user=None, mode="strict")
 
     css, _caching = theme_of(provider_b)
     light = properties(css, ":root {")
@@ -90,20 +91,22 @@ def test_the_theme_is_compiled_once_per_version_and_again_after_a_change(
     again, _ = theme_of(provider_a)
     with schema_context(provider_a.schema_name):
         brandbook_update(primary_color="#0b6e4f")
+    unpublished, _ = theme_of(provider_a)
+    with schema_context(provider_a.schema_name):
+        brandbook_publish(user=None, mode="site")
     changed, _ = theme_of(provider_a)
 
-    assert (first == again, len(compiled)) == (True, 2)
+    assert (first == again == unpublished, len(compiled)) == (True, 2)
     assert properties(changed, ":root {")["primary"] == "#0b6e4f"
 
 
 def test_two_providers_at_the_same_version_are_never_served_each_others_theme(
     db, provider_a, provider_b
 ):
-    with schema_context(provider_a.schema_name):
-        moment = brandbook_update(primary_color="#c8102e").updated_at
-    with schema_context(provider_b.schema_name):
-        brandbook_update(primary_color="#0b6e4f")
-        Brandbook.objects.update(updated_at=moment)  # the same version string as A's
+    for provider, colour in ((provider_a, "#c8102e"), (provider_b, "#0b6e4f")):
+        with schema_context(provider.schema_name):
+            brandbook_update(primary_color=colour)
+            assert brandbook_publish(user=None, mode="site").number == 2  # the same for both
 
     alpha, _ = theme_of(provider_a)
     bravo, _ = theme_of(provider_b)
@@ -138,9 +141,9 @@ def test_a_bad_brandbook_change_names_the_field_and_changes_nothing(db, provider
             brandbook_update(**change)
         after = brandbook_get()
 
-    assert field in refused.value.message_dict
-    assert (after.version, after.palette, after.radius) == (
-        before.version,
+    assert {name.split(".")[0] for name in refused.value.message_dict} == {field}
+    assert (after.updated_at, after.palette, after.radius) == (
+        before.updated_at,
         before.palette,
         before.radius,
     )

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_tenants.utils import get_public_schema_name, schema_context
 
-from branding.services import brandbook_update
+from branding.services import brandbook_publish, brandbook_update
 from cabinet.accounts.models import ClientAccount
 from cabinet.accounts.services import account_access_grant
 from cabinet.sync.connection import billing_connector
@@ -221,6 +221,7 @@ class Command(BaseCommand):
         with schema_context(provider.schema_name):
             looks = {name: value for name, value in brand.items() if name != "logo"}
             brandbook_update(**looks, logo_name=logo.name, logo_content=logo.read_bytes())
+            brandbook_publish(user=None, mode=provider.brand_mode)
             admin = User.objects.get(email=entry["admin_email"])
             user_set_password(user=admin, password=password, validate=False)
             user_create(email=entry["client_email"], role=Role.CLIENT, password=password)

@@ -1,0 +1,97 @@
+"""The branding editor's form: the brandbook's look as text fields, so that colours can be
+written in any CSS notation (branding.palette reads them); the service checks them."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from branding.models import Density
+from branding.palette import BASE_TOKENS, SCHEMES
+
+TOKEN_LABELS = {
+    "primary": _("Primary"),
+    "secondary": _("Secondary"),
+    "accent": _("Accent"),
+    "background": _("Background"),
+    "surface": _("Surface"),
+    "text": _("Text"),
+    "success": _("Success"),
+    "warning": _("Warning"),
+    "danger": _("Danger"),
+}
+SCHEME_LABELS = {"light": _("light"), "dark": _("dark")}
+BRAND_COLOURS = ("primary_color", "secondary_color", "accent_color")
+
+
+def colour_field(label, required: bool = True) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=100,
+        required=required,
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+
+
+class BrandbookForm(forms.Form):
+    primary_color = colour_field(_("Primary colour"))
+    secondary_color = colour_field(_("Secondary colour"), required=False)
+    accent_color = colour_field(_("Accent colour"))
+    radius = forms.IntegerField(label=_("Corner radius, px"), min_value=0, max_value=24)
+    density = forms.ChoiceField(label=_("Density"), choices=Density.choices)
+    logo = forms.FileField(label=_("Logo"), required=False)
+
+    def __init__(self, *args, strict: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.strict = strict
+        if strict:
+            # A strict brandbook gives every colour of both schemes; the dark ones may be left
+            # empty together, and are then derived. Its brand colours are the light scheme's.
+            for name in BRAND_COLOURS:
+                del self.fields[name]
+            for scheme in SCHEMES:
+                for token in BASE_TOKENS:
+                    label = f"{TOKEN_LABELS[token]} ({SCHEME_LABELS[scheme]})"
+                    self.fields[f"{scheme}_{token}"] = colour_field(
+                        label, required=scheme == "light"
+                    )
+
+    def look_fields(self) -> list:
+        """The fields shown one under another; a strict palette's come as `palette_rows`."""
+        return [self[name] for name in self.fields if not name.startswith(SCHEMES)]
+
+    def palette_rows(self) -> list[tuple]:
+        """(token's label, [its light field, its dark field]) for a strict brandbook."""
+        if not self.strict:
+            return []
+        return [
+            (TOKEN_LABELS[token], [self[f"{scheme}_{token}"] for scheme in SCHEMES])
+            for token in BASE_TOKENS
+        ]
+
+    def changes(self) -> dict:
+        data = self.cleaned_data
+        changes = {name: data[name] for name in ("radius", "density")}
+        if not self.strict:
+            return changes | {name: data[name] for name in BRAND_COLOURS}
+        palette = {}
+        for scheme in SCHEMES:
+            colours = {token: data[f"{scheme}_{token}"] for token in BASE_TOKENS}
+            if scheme == "light" or any(colours.values()):
+                palette[scheme] = colours
+        light = palette["light"]
+        return changes | {
+            "palette": palette,
+            "primary_color": light["primary"],
+            "secondary_color": light["secondary"],
+            "accent_color": light["accent"],
+        }
+
+    @staticmethod
+    def initial_of(brandbook) -> dict:
+        initial = {
+            name: getattr(brandbook, name)
+            for name in ("primary_color", "secondary_color", "accent_color", "radius", "density")
+        }
+        for scheme, colours in (brandbook.palette or {}).items():
+            for token, value in colours.items():
+                initial[f"{scheme}_{token}"] = value
+        return initial

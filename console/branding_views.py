@@ -1,0 +1,136 @@
+"""The branding editor in /manage/branding/: staff edit the draft look and see it beside the
+published one, in a phone and a desktop frame, with every text and background pair's contrast;
+publishing makes the draft what clients see, and any earlier version can be published again.
+
+Provider staff may look; a provider admin edits a `site` brandbook, and only the brand owner a
+`strict` one."""
+
+from dataclasses import replace
+from typing import cast
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from branding.selectors import brand_versions, brandbook_get, draft_look, live_look
+from branding.services import (
+    PublishRefused,
+    brand_editable_by,
+    brand_version_restore,
+    brandbook_publish,
+    brandbook_update,
+)
+from branding.theme import theme_checks
+from console.branding_forms import BRAND_COLOURS, BrandbookForm
+from tenants.models import BrandMode, Provider
+from tenants.users.access import role_required
+from tenants.users.models import PROVIDER_STAFF_ROLES
+
+LARGEST_LOGO_BYTES = 512 * 1024
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*PROVIDER_STAFF_ROLES)
+def manage_branding(request: HttpRequest) -> HttpResponse:
+    provider = cast(Provider, getattr(request, "provider", None))
+    mode = provider.brand_mode
+    editable = brand_editable_by(request.user, mode)
+    brandbook = brandbook_get()
+    posted = request.method == "POST"
+    if posted and not editable:
+        return render(request, "errors/forbidden.html", status=403)
+    form = BrandbookForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        initial=BrandbookForm.initial_of(brandbook),
+        strict=mode == BrandMode.STRICT,
+    )
+    if posted and form.is_valid() and _saved(form):
+        messages.success(request, _("The draft is saved; publish it when it looks right."))
+        return redirect("console-manage-branding")
+    draft = draft_look()
+    checks = theme_checks(draft, mode)
+    context = {
+        "form": form,
+        "editable": editable,
+        "mode": mode,
+        "checks": checks,
+        "failing": [pair for pair in checks if not pair.passes],
+        "draft_differs": draft != replace(live_look(), version=draft.version),
+        "versions": brand_versions(),
+    }
+    return render(
+        request, "console/manage_branding.html", context, status=400 if form.errors else 200
+    )
+
+
+def _saved(form: BrandbookForm) -> bool:
+    """Save the draft; a refusal is put on the form's fields."""
+    upload = form.cleaned_data.get("logo")
+    logo = {}
+    if upload is not None:
+        if upload.size > LARGEST_LOGO_BYTES:
+            form.add_error("logo", _("A logo may take up to 512 KB."))
+            return False
+        logo = {"logo_name": upload.name, "logo_content": upload.read()}
+    try:
+        brandbook_update(**form.changes(), **logo)
+    except ValidationError as invalid:
+        for field, errors in invalid.message_dict.items():
+            name = field.removeprefix("palette.").replace(".", "_")
+            if name in BRAND_COLOURS and name not in form.fields:
+                continue  # a strict brandbook's, already shown on its light scheme's field
+            form.add_error(name if name in form.fields else None, errors)
+        return False
+    return True
+
+
+@require_POST
+@role_required(*PROVIDER_STAFF_ROLES)
+def manage_branding_publish(request: HttpRequest) -> HttpResponse:
+    provider = cast(Provider, getattr(request, "provider", None))
+    if not brand_editable_by(request.user, provider.brand_mode):
+        return render(request, "errors/forbidden.html", status=403)
+    try:
+        version = brandbook_publish(
+            user=request.user,
+            mode=provider.brand_mode,
+            acknowledged=request.POST.get("acknowledge") == "on",
+        )
+    except PublishRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Version %(number)s is live.") % {"number": version.number})
+    return redirect("console-manage-branding")
+
+
+@require_POST
+@role_required(*PROVIDER_STAFF_ROLES)
+def manage_branding_restore(request: HttpRequest, number: int) -> HttpResponse:
+    provider = cast(Provider, getattr(request, "provider", None))
+    if not brand_editable_by(request.user, provider.brand_mode):
+        return render(request, "errors/forbidden.html", status=403)
+    try:
+        version = brand_version_restore(number=number, user=request.user)
+    except PublishRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            _("The look of version %(old)s is live again, as version %(new)s.")
+            % {"old": number, "new": version.number},
+        )
+    return redirect("console-manage-branding")
+
+
+@require_safe
+@xframe_options_sameorigin
+@role_required(*PROVIDER_STAFF_ROLES)
+def manage_branding_preview(request: HttpRequest) -> HttpResponse:
+    """A client's home page with made-up figures, in the look asked for (`?look=draft`, or the
+    published one); the editor shows it in frames."""
+    return render(request, "console/branding_preview.html")

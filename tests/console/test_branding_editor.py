@@ -1,0 +1,217 @@
+"""The branding editor in /manage/branding/: a draft that clients do not see until it is
+published, contrast shown pair by pair, strict brandbooks kept for the brand owner, failing
+strict pairs published only when acknowledged, and any earlier version published again."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django_tenants.utils import schema_context
+
+from branding.models import BrandVersion
+from branding.selectors import brandbook_get, live_look
+from tenants.users.models import Role, User
+from tests.cabinet.test_home import browser_for
+from tests.conftest import host_of, make_user
+
+STRICT_LIGHT = {
+    "primary": "#0b6e4f",
+    "secondary": "#1d3557",
+    "accent": "#f4a261",
+    "background": "#f2f7f5",
+    "surface": "#ffffff",
+    "text": "#10231c",
+    "success": "#2a7d4f",
+    "warning": "#e9a23b",
+    "danger": "#b3261e",
+}
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def draft_form(**changes) -> dict:
+    values = {
+        "primary_color": "#1f4e79",
+        "secondary_color": "",
+        "accent_color": "#2e86de",
+        "radius": "10",
+        "density": "comfortable",
+    }
+    return values | changes
+
+
+def strict_form(**colours) -> dict:
+    palette = {f"light_{token}": value for token, value in STRICT_LIGHT.items()}
+    return draft_form(primary_color="#0b6e4f") | palette | colours
+
+
+def primary_served(provider, path: str = "/login", browser: Client | None = None) -> str:
+    """The primary colour of the theme a page of the portal links to."""
+    browser = browser or Client(HTTP_HOST=host_of(provider))
+    page = browser.get(path).content.decode()
+    [url] = re.findall(r'href="(/theme-[^"]+\.css[^"]*)"', page)
+    css = browser.get(url.replace("&amp;", "&")).content.decode()
+    return re.search(r"--kb-primary: (#[0-9a-f]{6});", css).group(1)
+
+
+def strict(provider) -> None:
+    provider.brand_mode = "strict"
+    provider.save()
+
+
+def test_a_saved_draft_reaches_clients_only_when_published(db, admin_a):
+    browser = browser_for(admin_a)
+
+    saved = browser.post("/manage/branding/", draft_form(primary_color="rgb(0 90 160)"))
+    before_publishing = primary_served(admin_a.provider)
+    published = browser.post("/manage/branding/publish")
+    after = primary_served(admin_a.provider)
+
+    assert (saved.status_code, published.status_code) == (302, 302)
+    assert before_publishing == "#1f4e79"
+    assert after == "#005aa0"
+    with schema_context(admin_a.provider.schema_name):
+        assert [v.number for v in BrandVersion.objects.all()] == [2, 1]
+        assert BrandVersion.objects.first().published_by_id == admin_a.user.pk
+
+
+def test_staff_preview_the_draft_and_no_one_else_can(db, admin_a, client_a):
+    browser_for(admin_a).post("/manage/branding/", draft_form(primary_color="#7a1fa2"))
+
+    staff_sees = primary_served(
+        admin_a.provider, "/manage/branding/preview?look=draft", browser_for(admin_a)
+    )
+    client_sees = primary_served(client_a.provider, "/?look=draft", browser_for(client_a))
+    stranger_sees = primary_served(client_a.provider, "/login?look=draft")
+    preview = browser_for(admin_a).get("/manage/branding/preview?look=draft")
+
+    assert staff_sees == "#7a1fa2"
+    assert client_sees == stranger_sees == "#1f4e79"
+    assert preview.status_code == 200
+    assert preview["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_the_editor_shows_each_pair_and_a_bad_colour_is_a_field_error(db, admin_a):
+    browser = browser_for(admin_a)
+
+    bad = browser.post("/manage/branding/", draft_form(accent_color="#12345"))
+    page = browser.get("/manage/branding/").content.decode()
+
+    assert bad.status_code == 400
+    assert "не цвет" in bad.content.decode()
+    with schema_context(admin_a.provider.schema_name):
+        assert brandbook_get().accent_color == "#2e86de"
+    assert page.count("data-pair=") == 38  # 19 pairs in each of the two schemes
+    assert 'class="fails"' not in page  # a site palette is derived to pass
+
+
+def test_a_strict_brandbook_is_the_brand_owners_alone(db, admin_a, provider_a):
+    strict(provider_a)
+    owner = make_user(provider_a, Role.PROVIDER_ADMIN, "brand@alpha.test")
+    with schema_context(provider_a.schema_name):
+        User.objects.filter(pk=owner.user.pk).update(brand_owner=True)
+    staff = make_user(provider_a, Role.PROVIDER_STAFF, "staff@alpha.test")
+
+    by_admin = browser_for(admin_a).post("/manage/branding/", strict_form())
+    publish_by_admin = browser_for(admin_a).post("/manage/branding/publish")
+    by_staff = browser_for(staff).post("/manage/branding/", strict_form())
+    looked = browser_for(staff).get("/manage/branding/")
+    by_owner = browser_for(owner).post("/manage/branding/", strict_form())
+
+    assert (by_admin.status_code, publish_by_admin.status_code, by_staff.status_code) == (
+        403,
+        403,
+        403,
+    )
+    assert looked.status_code == 200
+    assert by_owner.status_code == 302
+    with schema_context(provider_a.schema_name):
+        assert brandbook_get().palette["light"] == STRICT_LIGHT
+        assert BrandVersion.objects.count() == 1
+
+
+def test_a_failing_strict_palette_is_published_only_when_acknowledged(db, provider_a):
+    strict(provider_a)
+    owner = make_user(provider_a, Role.PROVIDER_ADMIN, "brand@alpha.test")
+    with schema_context(provider_a.schema_name):
+        User.objects.filter(pk=owner.user.pk).update(brand_owner=True)
+    browser = browser_for(owner)
+    browser.post("/manage/branding/", strict_form(light_text="#9a9a9a"))
+
+    page = browser.get("/manage/branding/").content.decode()
+    refused = browser.post("/manage/branding/publish", follow=True)
+    with schema_context(provider_a.schema_name):
+        versions_after_refusal = BrandVersion.objects.count()
+    browser.post("/manage/branding/publish", {"acknowledge": "on"})
+
+    assert 'data-pair="light:text:background"' in page
+    assert re.search(r'class="fails" data-pair="light:text:background"', page)
+    assert 'name="acknowledge"' in refused.content.decode()
+    assert versions_after_refusal == 1
+    with schema_context(provider_a.schema_name):
+        published = BrandVersion.objects.first()
+        assert published.number == 2
+        failing = {(pair["foreground"], pair["background"]) for pair in published.acknowledged}
+        assert ("text", "background") in failing
+        assert live_look().palette["light"]["text"] == "#9a9a9a"
+
+
+def test_a_strict_colour_in_error_is_shown_on_its_own_field(db, provider_a):
+    strict(provider_a)
+    owner = make_user(provider_a, Role.PROVIDER_ADMIN, "brand@alpha.test")
+    with schema_context(provider_a.schema_name):
+        User.objects.filter(pk=owner.user.pk).update(brand_owner=True)
+
+    answer = browser_for(owner).post("/manage/branding/", strict_form(light_danger="blood"))
+
+    assert answer.status_code == 400
+    html = answer.content.decode()
+    field = html[html.index('id="id_light_danger"') :]
+    assert "не цвет" in field[: field.index("</td>")]
+
+
+def test_an_earlier_version_is_published_again_as_the_newest(db, admin_a):
+    browser = browser_for(admin_a)
+    for colour in ("#005aa0", "#7a1fa2"):
+        browser.post("/manage/branding/", draft_form(primary_color=colour))
+        browser.post("/manage/branding/publish")
+
+    restored = browser.post("/manage/branding/versions/2/restore")
+    missing = browser.post("/manage/branding/versions/99/restore", follow=True)
+
+    assert restored.status_code == 302
+    assert primary_served(admin_a.provider) == "#005aa0"
+    assert "Такой версии нет" in missing.content.decode()
+    with schema_context(admin_a.provider.schema_name):
+        assert [v.number for v in BrandVersion.objects.all()] == [4, 3, 2, 1]
+        assert brandbook_get().primary_color == "#005aa0"
+
+
+def test_clients_and_other_providers_staff_stay_out(db, admin_a, client_a, provider_b):
+    admin_b = make_user(provider_b, Role.PROVIDER_ADMIN, "admin@bravo.test")
+    at_a_with_bs_session = browser_for(admin_b)
+    at_a_with_bs_session.defaults["HTTP_HOST"] = host_of(admin_a.provider)
+
+    by_client = browser_for(client_a).post("/manage/branding/", draft_form())
+    from_b = at_a_with_bs_session.post("/manage/branding/", draft_form(primary_color="#000000"))
+
+    assert by_client.status_code in (302, 403)
+    assert from_b.status_code in (302, 403)
+    with schema_context(admin_a.provider.schema_name):
+        assert brandbook_get().primary_color == "#1f4e79"
+
+
+def test_the_editor_page_takes_a_bounded_number_of_queries(
+    db, admin_a, django_assert_max_num_queries
+):
+    browser = browser_for(admin_a)
+    browser.get("/manage/branding/")
+
+    with django_assert_max_num_queries(14):
+        assert browser.get("/manage/branding/").status_code == 200
