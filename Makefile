@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test lint format bench messages clean
+.PHONY: help install demo test lint format bench messages screenshots clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -38,6 +38,9 @@ bench: $(STAMP) ## Measure provisioning, migrations, usage ingest, sync and the 
 	$(BIN)/python -m deploy.local.with_database -- $(BIN)/python -m bench.provisioning
 	$(BIN)/python -m deploy.local.with_database -- $(BIN)/python -m bench.billing
 	$(BIN)/python -m deploy.local.with_database -- $(BIN)/python -m bench.home
+
+screenshots: $(STAMP) ## With the demo running: its providers' home pages into docs/screenshots/
+	$(BIN)/python -m deploy.local.screenshots
 
 messages: $(STAMP) ## Update and compile translations (needs GNU gettext)
 	$(BIN)/python manage.py makemessages --settings=config.settings.test -l ru --ignore=.venv --ignore=.local
