@@ -1,8 +1,4 @@
-from django.core.validators import (
-    FileExtensionValidator,
-    MaxValueValidator,
-    RegexValidator,
-)
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -40,12 +36,12 @@ class Brandbook(models.Model):
     density = models.CharField(
         _("density"), max_length=12, choices=Density.choices, default=Density.COMFORTABLE
     )
-    logo = models.FileField(
-        _("logo"),
-        upload_to="brand/",
-        blank=True,
-        validators=[FileExtensionValidator(["svg", "png", "jpg", "jpeg", "webp"])],
-    )
+    # Checked by content before they are stored (branding.uploads); never overwritten, so that
+    # every published version keeps its own files.
+    logo = models.FileField(_("logo"), upload_to="brand/", blank=True)
+    logo_dark = models.FileField(_("logo for the dark scheme"), upload_to="brand/", blank=True)
+    favicon = models.FileField(_("favicon"), upload_to="brand/", blank=True)
+    app_icon = models.FileField(_("app icon"), upload_to="brand/", blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -65,9 +61,10 @@ class Brandbook(models.Model):
         super().save(*args, **kwargs)
 
     def look(self) -> dict:
-        """What a published version keeps of the brandbook (the logo by its file's name)."""
+        """What a published version keeps of the brandbook (images by their files' names)."""
         values = {name: getattr(self, name) for name in LOOK_FIELDS}
-        values["logo"] = self.logo.name or ""
+        for name in IMAGE_FIELDS:
+            values[name] = getattr(self, name).name or ""
         return values
 
 
@@ -81,7 +78,11 @@ LOOK_FIELDS = (
     "radius",
     "density",
     "logo",
+    "logo_dark",
+    "favicon",
+    "app_icon",
 )
+IMAGE_FIELDS = ("logo", "logo_dark", "favicon", "app_icon")
 
 
 class BrandVersion(models.Model):

@@ -18,7 +18,11 @@ class Look:
     palette: dict[str, Any] = field(default_factory=dict)
     radius: int = 10
     density: str = "comfortable"
-    logo: str = ""  # the file's name in the provider's storage
+    # Files' names in the provider's storage; empty when there is none.
+    logo: str = ""
+    logo_dark: str = ""
+    favicon: str = ""
+    app_icon: str = ""
 
     @classmethod
     def of(cls, version: int, values: dict[str, Any]) -> "Look":

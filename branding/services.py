@@ -5,10 +5,11 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from branding.models import LOOK_FIELDS, Brandbook, BrandVersion
+from branding.models import IMAGE_FIELDS, LOOK_FIELDS, Brandbook, BrandVersion
 from branding.palette import BASE_TOKENS, SCHEMES, ColorError, PairCheck, parse_color
 from branding.selectors import draft_look
 from branding.theme import theme_checks
+from branding.uploads import CheckedImage, checked_image
 from tenants.models import BrandMode
 from tenants.users.models import Role
 
@@ -18,12 +19,13 @@ COLOR_FIELDS = ("primary_color", "secondary_color", "accent_color", "background_
 @transaction.atomic
 def brandbook_update(
     *,
-    logo_name: str | None = None,
-    logo_content: bytes | None = None,
+    images: dict[str, tuple[str, bytes] | None] | None = None,
     **changes: Any,
 ) -> Brandbook:
-    """Change the current provider's brandbook; the theme's version changes with it. Colours may
-    be written in any CSS notation; every field in error is reported and nothing is saved."""
+    """Change the current provider's draft look. Colours may be written in any CSS notation;
+    `images` maps "logo", "logo_dark", "favicon" or "app_icon" to an upload's (name, content),
+    checked by content, or to None to remove it. Every field in error is reported and nothing
+    is saved, no file written."""
     brandbook = Brandbook.objects.select_for_update().get()
     errors: dict[str, list[str]] = {}
     for field, value in changes.items():
@@ -34,17 +36,25 @@ def brandbook_update(
                 errors.update(error.message_dict)
             else:
                 errors[field] = error.messages
+    checked: dict[str, CheckedImage | None] = {}
+    for kind, upload in (images or {}).items():
+        if kind not in IMAGE_FIELDS:
+            raise ValueError(f"the brandbook has no image {kind}")
+        try:
+            checked[kind] = None if upload is None else checked_image(kind, *upload)
+        except ValidationError as error:
+            errors[kind] = error.messages
     if errors:
         raise ValidationError(errors)
-    brandbook.full_clean(exclude=["logo"])
-    if logo_content is not None:
-        # Check the name before anything reaches the disk.
-        logo = ContentFile(logo_content, name=logo_name or "")
-        try:
-            Brandbook._meta.get_field("logo").run_validators(logo)
-        except ValidationError as error:
-            raise ValidationError({"logo": error.messages}) from error
-        brandbook.logo.save(logo.name, logo, save=False)
+    brandbook.full_clean(exclude=list(IMAGE_FIELDS))
+    for kind, image in checked.items():
+        file = getattr(brandbook, kind)
+        if image is None:
+            file.name = ""  # the file stays: published versions may still show it
+        else:
+            # A raster image's size goes into its name, for the manifest to tell.
+            size = f"-{image.width}x{image.height}" if image.width else ""
+            file.save(f"{kind}{size}.{image.extension}", ContentFile(image.content), save=False)
     brandbook.save()
     return brandbook
 
@@ -131,9 +141,10 @@ def brand_version_restore(*, number: int, user) -> BrandVersion:
         raise PublishRefused(_("There is no such version."))
     brandbook = Brandbook.objects.select_for_update().get()
     for name in LOOK_FIELDS:
-        if name != "logo":
+        if name in IMAGE_FIELDS:
+            getattr(brandbook, name).name = earlier.look.get(name, "")
+        elif name in earlier.look:
             setattr(brandbook, name, earlier.look[name])
-    brandbook.logo.name = earlier.look.get("logo", "")
     brandbook.save()
     return _version_add(look=earlier.look, user=user, acknowledged=earlier.acknowledged)
 

@@ -1,5 +1,5 @@
 import logging
-import mimetypes
+import re
 
 from django.http import (
     FileResponse,
@@ -54,22 +54,37 @@ def theme_css(request: HttpRequest, version: str) -> HttpResponse:
     return response
 
 
+# The images a portal serves, by the name in their URL: /brand/<asset>.
+ASSETS = {"logo": "logo", "logo-dark": "logo_dark", "favicon": "favicon", "icon": "app_icon"}
+CONTENT_TYPES = {
+    "svg": "image/svg+xml",
+    "png": "image/png",
+    "webp": "image/webp",
+    "ico": "image/x-icon",
+}
+
+
 @require_GET
-def logo(request: HttpRequest) -> FileResponse:
-    """The look's logo, read from this provider's own media folder by the name the look keeps."""
+def asset(request: HttpRequest, name: str) -> FileResponse:
+    """One of the look's images, read from this provider's own media folder by the name the
+    look keeps; nothing in the URL reaches the path."""
     look = look_for(request)
-    if not look.logo:
+    field = ASSETS.get(name)
+    stored = getattr(look, field) if field else ""
+    if not stored:
         raise Http404
     storage = Brandbook._meta.get_field("logo").storage
-    content_type = mimetypes.guess_type(look.logo)[0] or "application/octet-stream"
     try:
-        stream = storage.open(look.logo, "rb")
+        stream = storage.open(stored, "rb")
     except FileNotFoundError:
-        logger.error("logo file %s is missing", look.logo)
+        logger.error("brand image %s is missing", stored)
         raise Http404 from None
+    content_type = CONTENT_TYPES.get(stored.rsplit(".", 1)[-1].lower(), "application/octet-stream")
     response = FileResponse(stream, content_type=content_type)
     response["Cache-Control"] = "public, max-age=300" if look.version != DRAFT else "no-cache"
+    # An SVG opened on its own must not run or load anything, whatever it held.
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -81,15 +96,18 @@ def manifest(request: HttpRequest) -> JsonResponse:
     look = live_look()
     name = provider.name if provider else "Kabinet"
     icons = []
-    if look.logo:
-        content_type = mimetypes.guess_type(look.logo)[0] or "image/png"
-        icons.append(
-            {
-                "src": f"{reverse('branding-logo')}?v={look.version}",
-                "type": content_type,
-                "sizes": "any",
-            }
-        )
+    for field, asset_name in (("app_icon", "icon"), ("logo", "logo")):
+        stored = getattr(look, field)
+        if stored:
+            extension = stored.rsplit(".", 1)[-1].lower()
+            size = re.search(r"-(\d+x\d+)", stored.rsplit("/", 1)[-1])
+            icons.append(
+                {
+                    "src": f"{reverse('branding-asset', args=[asset_name])}?v={look.version}",
+                    "type": CONTENT_TYPES.get(extension, "image/png"),
+                    "sizes": size.group(1) if size and extension != "svg" else "any",
+                }
+            )
     light = theme_palettes(look, brand_mode_of(request))["light"]
     body = {
         "name": name,

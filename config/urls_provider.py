@@ -136,7 +136,7 @@ urlpatterns = [
         name="console-manage-branding-preview",
     ),
     path("theme-<str:version>.css", branding_views.theme_css, name="branding-theme-css"),
-    path("brand/logo", branding_views.logo, name="branding-logo"),
+    path("brand/<str:name>", branding_views.asset, name="branding-asset"),
     path("theme", branding_views.theme_choose, name="branding-theme-choose"),
     path("manifest.webmanifest", branding_views.manifest, name="branding-manifest"),
     path("api/v1/me", CurrentUserGetApi.as_view(), name="api-me-get"),

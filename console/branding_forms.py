@@ -4,7 +4,7 @@ written in any CSS notation (branding.palette reads them); the service checks th
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from branding.models import Density
+from branding.models import IMAGE_FIELDS, Density
 from branding.palette import BASE_TOKENS, SCHEMES
 
 TOKEN_LABELS = {
@@ -37,7 +37,26 @@ class BrandbookForm(forms.Form):
     accent_color = colour_field(_("Accent colour"))
     radius = forms.IntegerField(label=_("Corner radius, px"), min_value=0, max_value=24)
     density = forms.ChoiceField(label=_("Density"), choices=Density.choices)
-    logo = forms.FileField(label=_("Logo"), required=False)
+    logo = forms.FileField(label=_("Logo"), required=False, help_text=_("SVG, PNG or WebP"))
+    logo_dark = forms.FileField(
+        label=_("Logo for the dark scheme"), required=False, help_text=_("SVG, PNG or WebP")
+    )
+    favicon = forms.FileField(label=_("Favicon"), required=False, help_text=_("ICO, PNG or SVG"))
+    app_icon = forms.FileField(
+        label=_("App icon"),
+        required=False,
+        help_text=_("A square PNG, 512 × 512 pixels is best (at least 192)"),
+    )
+    remove = forms.MultipleChoiceField(
+        label=_("Remove"),
+        required=False,
+        choices=[
+            ("logo_dark", _("the dark scheme's logo")),
+            ("favicon", _("the favicon")),
+            ("app_icon", _("the app icon")),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(self, *args, strict: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -66,6 +85,15 @@ class BrandbookForm(forms.Form):
             (TOKEN_LABELS[token], [self[f"{scheme}_{token}"] for scheme in SCHEMES])
             for token in BASE_TOKENS
         ]
+
+    def images(self) -> dict:
+        """Uploads as (name, content), and None for each image to remove."""
+        images: dict = dict.fromkeys(self.cleaned_data.get("remove") or [])
+        for kind in IMAGE_FIELDS:
+            upload = self.cleaned_data.get(kind)
+            if upload is not None:
+                images[kind] = (upload.name, upload.read())
+        return images
 
     def changes(self) -> dict:
         data = self.cleaned_data

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from branding.models import IMAGE_FIELDS
 from branding.selectors import brand_versions, brandbook_get, draft_look, live_look
 from branding.services import (
     PublishRefused,
@@ -25,12 +26,11 @@ from branding.services import (
     brandbook_update,
 )
 from branding.theme import theme_checks
+from branding.uploads import KINDS
 from console.branding_forms import BRAND_COLOURS, BrandbookForm
 from tenants.models import BrandMode, Provider
 from tenants.users.access import role_required
 from tenants.users.models import PROVIDER_STAFF_ROLES
-
-LARGEST_LOGO_BYTES = 512 * 1024
 
 
 @require_http_methods(["GET", "POST"])
@@ -70,15 +70,18 @@ def manage_branding(request: HttpRequest) -> HttpResponse:
 
 def _saved(form: BrandbookForm) -> bool:
     """Save the draft; a refusal is put on the form's fields."""
-    upload = form.cleaned_data.get("logo")
-    logo = {}
-    if upload is not None:
-        if upload.size > LARGEST_LOGO_BYTES:
-            form.add_error("logo", _("A logo may take up to 512 KB."))
-            return False
-        logo = {"logo_name": upload.name, "logo_content": upload.read()}
+    for kind in IMAGE_FIELDS:
+        upload = form.cleaned_data.get(kind)
+        if upload is not None and upload.size > KINDS[kind].max_bytes:
+            # Refused before it is read: its size is known.
+            form.add_error(
+                kind,
+                _("The file may take up to %(size)s KB.") % {"size": KINDS[kind].max_bytes // 1024},
+            )
+    if form.errors:
+        return False
     try:
-        brandbook_update(**form.changes(), **logo)
+        brandbook_update(**form.changes(), images=form.images())
     except ValidationError as invalid:
         for field, errors in invalid.message_dict.items():
             name = field.removeprefix("palette.").replace(".", "_")

@@ -1,50 +1,186 @@
+"""Brand images: checked by what they hold, stored in the provider's own folder, served only
+on its own domain, and only once published."""
+
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django_tenants.utils import schema_context
+from PIL import Image
 
 from branding.selectors import brandbook_get
 from branding.services import brandbook_publish, brandbook_update
 from tests.conftest import host_of
 
-SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="5"/></svg>'
 
 
-@pytest.mark.parametrize(
-    "change",
-    [
-        {"logo_name": "evil.html", "logo_content": b"<script>alert(1)</script>"},
-        {"primary_color": "reddish", "logo_name": "fine.svg", "logo_content": SVG},
-    ],
-)
-def test_bad_brandbook_input_changes_nothing_and_writes_no_file(db, provider_a, change):
+def png(width: int, height: int, mode: str = "RGB") -> bytes:
+    buffer = io.BytesIO()
+    Image.new(mode, (width, height)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def ico() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGBA", (32, 32), (200, 16, 46, 255)).save(buffer, "ICO")
+    return buffer.getvalue()
+
+
+def svg_with(inner: bytes, attributes: bytes = b"") -> bytes:
+    return b'<svg xmlns="http://www.w3.org/2000/svg" ' + attributes + b">" + inner + b"</svg>"
+
+
+BAD_UPLOADS = {
+    "a script named .png": ("logo", "evil.png", b"<script>alert(1)</script>"),
+    "a page named .svg": ("logo", "evil.svg", b"<html><script>alert(1)</script></html>"),
+    "an SVG with a script": ("logo", "a.svg", svg_with(b"<script>alert(1)</script>")),
+    "an SVG with an event handler": ("logo", "a.svg", svg_with(b"", b'onload="alert(1)"')),
+    "an SVG with a foreign object": (
+        "logo",
+        "a.svg",
+        svg_with(b"<foreignObject><p>hi</p></foreignObject>"),
+    ),
+    "an SVG loading another file": (
+        "logo",
+        "a.svg",
+        svg_with(b'<use href="https://evil.example/x.svg#a"/>'),
+    ),
+    "an SVG with an outside image": (
+        "logo",
+        "a.svg",
+        svg_with(b'<image href="https://evil.example/x.png"/>'),
+    ),
+    "an SVG styled from outside": (
+        "logo",
+        "a.svg",
+        svg_with(b'<rect style="fill: url(https://evil.example/p.svg#x)"/>'),
+    ),
+    "an SVG style sheet importing": (
+        "logo",
+        "a.svg",
+        svg_with(b"<style>@import url(https://evil.example/a.css);</style>"),
+    ),
+    "an SVG declaring entities": (
+        "logo",
+        "a.svg",
+        b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaa">]>'
+        b'<svg xmlns="http://www.w3.org/2000/svg"><text>&a;&a;</text></svg>',
+    ),
+    "an SVG without its namespace": ("logo", "a.svg", b"<svg><rect/></svg>"),
+    "a 50-megapixel image": ("logo", "big.png", png(8660, 5780, mode="1")),
+    "a file too large": ("logo", "big.png", png(300, 300) + b"\0" * 600_000),
+    "a PNG named .svg": ("logo", "logo.svg", png(40, 40)),
+    "a damaged PNG": ("logo", "logo.png", png(40, 40)[:60]),
+    "an app icon not square": ("app_icon", "icon.png", png(512, 256)),
+    "an app icon too small": ("app_icon", "icon.png", png(64, 64)),
+    "a favicon as an SVG script": ("favicon", "f.svg", svg_with(b"<script/>")),
+    "an empty file": ("favicon", "f.ico", b""),
+}
+
+
+@pytest.mark.parametrize("upload", list(BAD_UPLOADS.values()), ids=list(BAD_UPLOADS))
+def test_a_bad_image_is_refused_by_its_field_and_changes_nothing(db, provider_a, upload):
+    kind, name, content = upload
     with schema_context(provider_a.schema_name):
         before = brandbook_get()
         storage = before.logo.storage
         files_before = set(storage.listdir("brand")[1]) if storage.exists("brand") else set()
 
-        with pytest.raises(ValidationError):
-            brandbook_update(**change)
+        with pytest.raises(ValidationError) as refused:
+            brandbook_update(primary_color="#005aa0", images={kind: (name, content)})
 
         after = brandbook_get()
         files_after = set(storage.listdir("brand")[1]) if storage.exists("brand") else set()
-    assert (after.primary_color, after.logo.name) == (before.primary_color, before.logo.name)
+    assert list(refused.value.message_dict) == [kind]
+    assert (after.primary_color, getattr(after, kind).name) == (
+        before.primary_color,
+        getattr(before, kind).name,
+    )
     assert files_after == files_before
 
 
-def test_logo_is_served_from_the_providers_own_folder(db, provider_a, provider_b):
+def test_an_svg_keeps_its_drawing_and_loses_editor_leftovers(db, provider_a):
+    inkscape = (
+        b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:sodipodi="http://sodipodi.example/ns"'
+        b' xmlns:xlink="http://www.w3.org/1999/xlink" width="20" height="20"'
+        b' sodipodi:docname="logo.svg"><metadata><x/></metadata>'
+        b'<defs><linearGradient id="g"><stop offset="0" stop-color="#c8102e"/></linearGradient>'
+        b'</defs><rect id="r" width="20" height="20" style="fill: url(#g)"/>'
+        b'<use xlink:href="#r"/><sodipodi:namedview/></svg>'
+    )
     with schema_context(provider_a.schema_name):
-        path = brandbook_update(logo_name="alpha.svg", logo_content=SVG).logo.path
+        stored = brandbook_update(images={"logo": ("logo.svg", inkscape)}).logo
+        kept = stored.read().decode()
+
+    assert "<metadata" not in kept
+    assert "sodipodi" not in kept
+    assert 'style="fill: url(#g)"' in kept
+    assert 'href="#r"' in kept
+    assert 'stop-color="#c8102e"' in kept
+
+
+def test_images_are_stored_in_the_providers_folder_and_served_once_published(
+    db, provider_a, provider_b
+):
+    with schema_context(provider_a.schema_name):
+        brandbook = brandbook_update(
+            images={
+                "logo": ("alpha.svg", SVG),
+                "favicon": ("favicon.ico", ico()),
+                "app_icon": ("icon.png", png(512, 512)),
+            }
+        )
+    browser = Client(HTTP_HOST=host_of(provider_a))
+    unpublished = browser.get("/brand/logo")
+    with schema_context(provider_a.schema_name):
         brandbook_publish(user=None, mode="site")
 
-    assert path.split("/")[-3] == provider_a.schema_name
-    assert Client(HTTP_HOST=host_of(provider_a)).get("/brand/logo").status_code == 200
-    assert Client(HTTP_HOST=host_of(provider_b)).get("/brand/logo").status_code == 404
+    logo = browser.get("/brand/logo")
+    favicon = browser.get("/brand/favicon")
+    manifest = browser.get("/manifest.webmanifest").json()
+    page = browser.get("/login").content.decode()
+
+    assert brandbook.logo.path.split("/")[-3] == provider_a.schema_name
+    assert unpublished.status_code == 404
+    assert (logo.status_code, logo["Content-Type"]) == (200, "image/svg+xml")
+    assert logo["Content-Security-Policy"].startswith("default-src 'none'")
+    assert favicon["Content-Type"] == "image/x-icon"
+    assert manifest["icons"][0]["sizes"] == "512x512"
+    assert 'rel="icon" href="/brand/favicon?v=2"' in page
+    bravo = Client(HTTP_HOST=host_of(provider_b))
+    assert [bravo.get(f"/brand/{name}").status_code for name in ("logo", "favicon", "icon")] == [
+        404,
+        404,
+        404,
+    ]
+    assert browser.get("/brand/..%2F..%2Fsettings.py").status_code == 404
+
+
+def test_the_dark_schemes_logo_follows_the_device_or_the_clients_choice(db, provider_a):
+    with schema_context(provider_a.schema_name):
+        brandbook_update(
+            images={"logo": ("light.svg", SVG), "logo_dark": ("dark.svg", SVG)},
+        )
+        brandbook_publish(user=None, mode="site")
+    browser = Client(HTTP_HOST=host_of(provider_a))
+
+    by_device = browser.get("/login").content.decode()
+    browser.cookies["kb_theme"] = "dark"
+    chosen_dark = browser.get("/login").content.decode()
+    browser.cookies["kb_theme"] = "light"
+    chosen_light = browser.get("/login").content.decode()
+
+    assert 'media="(prefers-color-scheme: dark)"' in by_device
+    assert "/brand/logo-dark" in chosen_dark
+    assert "prefers-color-scheme" not in chosen_dark
+    assert "/brand/logo-dark" not in chosen_light
 
 
 def test_a_logo_file_gone_from_disk_is_a_404_not_a_500(db, provider_a):
     with schema_context(provider_a.schema_name):
-        logo = brandbook_update(logo_name="gone.svg", logo_content=SVG).logo
+        logo = brandbook_update(images={"logo": ("gone.svg", SVG)}).logo
         brandbook_publish(user=None, mode="site")
         logo.storage.delete(logo.name)
 
@@ -53,7 +189,7 @@ def test_a_logo_file_gone_from_disk_is_a_404_not_a_500(db, provider_a):
 
 def test_each_portal_has_its_own_web_app_manifest(db, provider_a, provider_b):
     with schema_context(provider_a.schema_name):
-        brandbook_update(primary_color="#c8102e", logo_name="logo.svg", logo_content=b"<svg/>")
+        brandbook_update(primary_color="#c8102e", images={"logo": ("logo.svg", SVG)})
         brandbook_publish(user=None, mode="site")
 
     alpha = Client(HTTP_HOST=host_of(provider_a)).get("/manifest.webmanifest")

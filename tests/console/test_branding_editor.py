@@ -215,3 +215,24 @@ def test_the_editor_page_takes_a_bounded_number_of_queries(
 
     with django_assert_max_num_queries(14):
         assert browser.get("/manage/branding/").status_code == 200
+
+
+def test_images_uploaded_in_the_editor_are_checked_by_what_they_hold(db, admin_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    browser = browser_for(admin_a)
+    script = SimpleUploadedFile("logo.png", b"<script>alert(1)</script>", "image/png")
+    logo = SimpleUploadedFile(
+        "logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><rect width="4"/></svg>'
+    )
+
+    refused = browser.post("/manage/branding/", draft_form(logo=script))
+    saved = browser.post("/manage/branding/", draft_form(logo=logo))
+
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    field = html[html.index('id="id_logo"') :]
+    assert "SVG, PNG, WEBP" in field[: field.index("</div>")]
+    assert saved.status_code == 302
+    with schema_context(admin_a.provider.schema_name):
+        assert brandbook_get().logo.name.endswith(".svg")

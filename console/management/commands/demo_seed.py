@@ -217,10 +217,16 @@ class Command(BaseCommand):
             status=ProviderStatus.ACTIVE,
         ).provider
         brand = entry["brand"]
-        logo = DEMO_FILE.parent / "logos" / brand["logo"]
+        images = {name: brand[name] for name in ("logo", "logo_dark") if name in brand}
         with schema_context(provider.schema_name):
-            looks = {name: value for name, value in brand.items() if name != "logo"}
-            brandbook_update(**looks, logo_name=logo.name, logo_content=logo.read_bytes())
+            looks = {name: value for name, value in brand.items() if name not in images}
+            brandbook_update(
+                **looks,
+                images={
+                    name: (file, (DEMO_FILE.parent / "logos" / file).read_bytes())
+                    for name, file in images.items()
+                },
+            )
             brandbook_publish(user=None, mode=provider.brand_mode)
             admin = User.objects.get(email=entry["admin_email"])
             user_set_password(user=admin, password=password, validate=False)

@@ -1,0 +1,206 @@
+"""Brand images as uploaded by provider staff, checked by what they contain, not by their names.
+
+A PNG, WebP or ICO must decode as one, within size and pixel limits (so a decompression bomb is
+refused before it is decoded). An SVG is parsed without DTDs or entities; a script, an event
+handler, a foreign object or a reference to anything outside the file refuses it, with what was
+found; harmless editor leftovers (comments, metadata, unknown namespaces) are dropped, and what
+was dropped is reported.
+"""
+
+import io
+import warnings
+from dataclasses import dataclass, field
+from xml.etree.ElementTree import Element, register_namespace, tostring
+
+from defusedxml import ElementTree as SafeXml
+from defusedxml.common import DefusedXmlException
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+MAX_PIXELS = 4096 * 4096
+register_namespace("", SVG_NS)  # written back as plain <svg xmlns="…">, not ns0:svg
+# Drawing elements an SVG logo needs; anything else is dropped or, if dangerous, refused.
+SVG_ELEMENTS = frozenset(
+    {
+        "svg", "g", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "text",
+        "tspan", "defs", "linearGradient", "radialGradient", "stop", "clipPath", "mask", "use",
+        "symbol", "title", "desc", "pattern", "style",
+    }
+)  # fmt: skip
+SVG_DANGEROUS = frozenset({"script", "foreignObject", "iframe", "embed", "object", "image"})
+SVG_ATTRIBUTES = frozenset(
+    {
+        "id", "class", "d", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry", "fx",
+        "fy", "width", "height", "viewBox", "points", "transform", "fill", "fill-rule",
+        "fill-opacity", "stroke", "stroke-width", "stroke-linecap", "stroke-linejoin",
+        "stroke-miterlimit", "stroke-dasharray", "stroke-dashoffset", "stroke-opacity",
+        "opacity", "offset", "stop-color", "stop-opacity", "gradientUnits", "gradientTransform",
+        "spreadMethod", "clip-path", "clip-rule", "mask", "font-family", "font-size",
+        "font-weight", "font-style", "text-anchor", "dominant-baseline", "letter-spacing",
+        "preserveAspectRatio", "version", "href", "patternUnits", "patternTransform",
+        "maskUnits", "clipPathUnits", "display", "visibility", "color", "style",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What an upload is for: the formats it may be in, its largest size in bytes, and its
+    smallest side in pixels (raster images)."""
+
+    formats: tuple[str, ...]
+    max_bytes: int
+    min_side: int = 0
+    square: bool = False
+
+
+KINDS = {
+    "logo": Kind(("svg", "png", "webp"), 512 * 1024),
+    "logo_dark": Kind(("svg", "png", "webp"), 512 * 1024),
+    "favicon": Kind(("ico", "png", "svg"), 128 * 1024),
+    "app_icon": Kind(("png",), 512 * 1024, min_side=192, square=True),
+}
+
+
+@dataclass(frozen=True)
+class CheckedImage:
+    content: bytes
+    extension: str
+    width: int = 0
+    height: int = 0
+    dropped: list[str] = field(default_factory=list)  # what was taken out of an SVG
+
+
+def checked_image(kind: str, name: str, content: bytes) -> CheckedImage:
+    """The upload as it may be stored, or a ValidationError saying why not."""
+    rules = KINDS[kind]
+    if not content:
+        raise ValidationError(_("The file is empty."))
+    if len(content) > rules.max_bytes:
+        raise ValidationError(
+            _("The file may take up to %(size)s KB.") % {"size": rules.max_bytes // 1024}
+        )
+    found = _format_of(content)
+    if found is None or found not in rules.formats:
+        raise ValidationError(
+            _("Upload an image in one of these formats: %(formats)s.")
+            % {"formats": ", ".join(format_.upper() for format_ in rules.formats)}
+        )
+    named = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if named and named != found:
+        raise ValidationError(
+            _("The file is named .%(named)s but holds a %(found)s image.")
+            % {"named": named, "found": found.upper()}
+        )
+    if found == "svg":
+        return _checked_svg(content)
+    return _checked_raster(content, found, rules)
+
+
+def _format_of(content: bytes) -> str | None:
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return "webp"
+    if content[:4] == b"\x00\x00\x01\x00":
+        return "ico"
+    head = content[:1024].lstrip(b"\xef\xbb\xbf").lstrip()
+    if head.startswith((b"<?xml", b"<svg", b"<!--")) and b"<svg" in content[:4096]:
+        return "svg"
+    return None
+
+
+def _checked_raster(content: bytes, format_: str, rules: Kind) -> CheckedImage:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(content))
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise ValidationError(
+                    _("The image is %(width)s × %(height)s pixels; %(most)s at most.")
+                    % {"width": width, "height": height, "most": "4096 × 4096"}
+                )
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombWarning):
+        raise ValidationError(_("The image is damaged or not what it says it is.")) from None
+    if rules.square and width != height:
+        raise ValidationError(_("The icon must be square."))
+    if min(width, height) < rules.min_side:
+        raise ValidationError(
+            _("The icon must be at least %(side)s × %(side)s pixels.") % {"side": rules.min_side}
+        )
+    return CheckedImage(content, format_, width, height)
+
+
+def _checked_svg(content: bytes) -> CheckedImage:
+    try:
+        root = SafeXml.fromstring(content, forbid_dtd=True)
+    except (DefusedXmlException, SafeXml.ParseError, ValueError):
+        raise ValidationError(
+            _("The SVG cannot be read safely (it is malformed, or declares entities).")
+        ) from None
+    if root.tag != f"{{{SVG_NS}}}svg":
+        raise ValidationError(
+            _('The SVG lacks its namespace: its root must be <svg xmlns="%(namespace)s">.')
+            % {"namespace": SVG_NS}
+        )
+    dropped: list[str] = []
+    _clean(root, dropped)
+    cleaned = tostring(root, encoding="unicode")
+    return CheckedImage(cleaned.encode(), "svg", dropped=sorted(set(dropped)))
+
+
+def _clean(element: Element, dropped: list[str]) -> None:
+    for child in list(element):
+        name = _local(child.tag) if isinstance(child.tag, str) else "comment"
+        if name in SVG_DANGEROUS:
+            raise ValidationError(
+                _("The SVG holds <%(element)s>, which could run or load something.")
+                % {"element": name}
+            )
+        if name not in SVG_ELEMENTS or _namespace(child.tag) != SVG_NS:
+            dropped.append(f"<{name}>")
+            element.remove(child)
+            continue
+        if name == "style":
+            _refuse_outside_references(child.text or "")
+        _clean(child, dropped)
+    for attribute, value in list(element.attrib.items()):
+        name = _local(attribute)
+        if name.lower().startswith("on"):
+            raise ValidationError(
+                _("The SVG has an event handler (%(name)s), which runs script.") % {"name": name}
+            )
+        if name == "href" and not value.startswith("#"):
+            raise ValidationError(
+                _("The SVG refers to %(target)s outside itself.") % {"target": value[:60]}
+            )
+        _refuse_outside_references(value)
+        if name not in SVG_ATTRIBUTES or _namespace(attribute) not in ("", XLINK_NS):
+            dropped.append(name)
+            del element.attrib[attribute]
+        elif _namespace(attribute) == XLINK_NS:
+            del element.attrib[attribute]
+            element.set("href", value)
+
+
+def _refuse_outside_references(text: str) -> None:
+    """Style text may point only inside the file: url(#id), nothing loaded, nothing run."""
+    compact = "".join(text.split()).lower()
+    urls = compact.split("url(")[1:]
+    if any(not target.lstrip("'\"").startswith("#") for target in urls):
+        raise ValidationError(_("The SVG refers to something outside itself (url(…))."))
+    if "@import" in compact or "expression(" in compact or "javascript:" in compact:
+        raise ValidationError(_("The SVG's styles import or run something."))
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _namespace(tag: str) -> str:
+    return tag[1:].split("}", 1)[0] if tag.startswith("{") else ""
