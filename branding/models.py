@@ -36,6 +36,8 @@ class Brandbook(models.Model):
     density = models.CharField(
         _("density"), max_length=12, choices=Density.choices, default=Density.COMFORTABLE
     )
+    # The provider's own CSS as typed; what is served is filtered (branding.custom_css).
+    custom_css = models.TextField(_("custom CSS"), blank=True, max_length=20_000)
     # Checked by content before they are stored (branding.uploads); never overwritten, so that
     # every published version keeps its own files.
     logo = models.FileField(_("logo"), upload_to="brand/", blank=True)
@@ -77,6 +79,7 @@ LOOK_FIELDS = (
     "palette",
     "radius",
     "density",
+    "custom_css",
     "logo",
     "logo_dark",
     "favicon",

@@ -18,6 +18,7 @@ class Look:
     palette: dict[str, Any] = field(default_factory=dict)
     radius: int = 10
     density: str = "comfortable"
+    custom_css: str = ""
     # Files' names in the provider's storage; empty when there is none.
     logo: str = ""
     logo_dark: str = ""

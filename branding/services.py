@@ -68,6 +68,8 @@ def _cleaned(field: str, value: Any) -> Any:
         return _palette(value)
     if field in ("radius", "density"):
         return value
+    if field == "custom_css":
+        return value if isinstance(value, str) else ""
     raise ValueError(f"the brandbook has no field {field}")
 
 

@@ -47,6 +47,17 @@ class BrandbookForm(forms.Form):
         required=False,
         help_text=_("A square PNG, 512 × 512 pixels is best (at least 192)"),
     )
+    custom_css = forms.CharField(
+        label=_("Your own CSS"),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+        help_text=_(
+            "For what the colours above do not cover. Plain rules and @media only; anything "
+            "that loads from elsewhere, moves or hides things, or touches the legal footer is "
+            "removed, and listed below."
+        ),
+    )
     remove = forms.MultipleChoiceField(
         label=_("Remove"),
         required=False,
@@ -97,7 +108,7 @@ class BrandbookForm(forms.Form):
 
     def changes(self) -> dict:
         data = self.cleaned_data
-        changes = {name: data[name] for name in ("radius", "density")}
+        changes = {name: data[name] for name in ("radius", "density", "custom_css")}
         if not self.strict:
             return changes | {name: data[name] for name in BRAND_COLOURS}
         palette = {}
@@ -117,7 +128,7 @@ class BrandbookForm(forms.Form):
     def initial_of(brandbook) -> dict:
         initial = {
             name: getattr(brandbook, name)
-            for name in ("primary_color", "secondary_color", "accent_color", "radius", "density")
+            for name in (*BRAND_COLOURS, "radius", "density", "custom_css")
         }
         for scheme, colours in (brandbook.palette or {}).items():
             for token, value in colours.items():

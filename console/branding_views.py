@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from branding.custom_css import filter_css
 from branding.models import IMAGE_FIELDS
 from branding.selectors import brand_versions, brandbook_get, draft_look, live_look
 from branding.services import (
@@ -62,6 +63,7 @@ def manage_branding(request: HttpRequest) -> HttpResponse:
         "failing": [pair for pair in checks if not pair.passes],
         "draft_differs": draft != replace(live_look(), version=draft.version),
         "versions": brand_versions(),
+        "css_removed": filter_css(brandbook.custom_css).removed if brandbook.custom_css else [],
     }
     return render(
         request, "console/manage_branding.html", context, status=400 if form.errors else 200
