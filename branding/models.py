@@ -36,6 +36,15 @@ class Brandbook(models.Model):
     density = models.CharField(
         _("density"), max_length=12, choices=Density.choices, default=Density.COMFORTABLE
     )
+    # Shown at the foot of every page: the legal line (company, licence, address) and how to
+    # reach support; e-mails to clients start and end with the e-mail header and footer.
+    legal_footer = models.TextField(_("legal footer"), blank=True, max_length=1000)
+    support_phone = models.CharField(_("support phone"), max_length=32, blank=True)
+    support_email = models.EmailField(_("support e-mail"), blank=True)
+    support_chat_url = models.URLField(_("support chat"), blank=True)
+    social_links = models.JSONField(_("social links"), default=list, blank=True)
+    email_header = models.TextField(_("e-mail header"), blank=True, max_length=1000)
+    email_footer = models.TextField(_("e-mail footer"), blank=True, max_length=1000)
     # The provider's own CSS as typed; what is served is filtered (branding.custom_css).
     custom_css = models.TextField(_("custom CSS"), blank=True, max_length=20_000)
     # Checked by content before they are stored (branding.uploads); never overwritten, so that
@@ -80,6 +89,13 @@ LOOK_FIELDS = (
     "radius",
     "density",
     "custom_css",
+    "legal_footer",
+    "support_phone",
+    "support_email",
+    "support_chat_url",
+    "social_links",
+    "email_header",
+    "email_footer",
     "logo",
     "logo_dark",
     "favicon",

@@ -19,6 +19,13 @@ class Look:
     radius: int = 10
     density: str = "comfortable"
     custom_css: str = ""
+    legal_footer: str = ""
+    support_phone: str = ""
+    support_email: str = ""
+    support_chat_url: str = ""
+    social_links: list[dict[str, str]] = field(default_factory=list)
+    email_header: str = ""
+    email_footer: str = ""
     # Files' names in the provider's storage; empty when there is none.
     logo: str = ""
     logo_dark: str = ""

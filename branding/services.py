@@ -5,6 +5,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from branding import contacts
 from branding.models import IMAGE_FIELDS, LOOK_FIELDS, Brandbook, BrandVersion
 from branding.palette import BASE_TOKENS, SCHEMES, ColorError, PairCheck, parse_color
 from branding.selectors import draft_look
@@ -13,6 +14,13 @@ from branding.uploads import CheckedImage, checked_image
 from tenants.models import BrandMode
 from tenants.users.models import Role
 
+# The longest text each field takes (the model's TextFields do not enforce it themselves).
+TEXT_LIMITS = {
+    "custom_css": 20_000,
+    "legal_footer": 1000,
+    "email_header": 1000,
+    "email_footer": 1000,
+}
 COLOR_FIELDS = ("primary_color", "secondary_color", "accent_color", "background_color")
 
 
@@ -68,8 +76,22 @@ def _cleaned(field: str, value: Any) -> Any:
         return _palette(value)
     if field in ("radius", "density"):
         return value
-    if field == "custom_css":
-        return value if isinstance(value, str) else ""
+    if field in TEXT_LIMITS:
+        text = value.strip() if isinstance(value, str) else ""
+        longest = TEXT_LIMITS[field]
+        if len(text) > longest:
+            raise ValidationError(
+                _("Keep it within %(count)s characters.") % {"count": f"{longest:,}"}
+            )
+        return text
+    if field == "support_email":
+        return value.strip() if isinstance(value, str) else ""
+    if field == "support_phone":
+        return contacts.phone(value if isinstance(value, str) else "")
+    if field == "support_chat_url":
+        return contacts.https_url(value if isinstance(value, str) else "")
+    if field == "social_links":
+        return contacts.social_links(value if isinstance(value, str | list) else "")
     raise ValueError(f"the brandbook has no field {field}")
 
 

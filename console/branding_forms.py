@@ -20,6 +20,18 @@ TOKEN_LABELS = {
 }
 SCHEME_LABELS = {"light": _("light"), "dark": _("dark")}
 BRAND_COLOURS = ("primary_color", "secondary_color", "accent_color")
+TEXT_FIELDS = (
+    "radius",
+    "density",
+    "custom_css",
+    "legal_footer",
+    "support_phone",
+    "support_email",
+    "support_chat_url",
+    "social_links",
+    "email_header",
+    "email_footer",
+)
 
 
 def colour_field(label, required: bool = True) -> forms.CharField:
@@ -57,6 +69,36 @@ class BrandbookForm(forms.Form):
             "that loads from elsewhere, moves or hides things, or touches the legal footer is "
             "removed, and listed below."
         ),
+    )
+    legal_footer = forms.CharField(
+        label=_("Legal footer"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Company name, licence, address: shown at the foot of every page."),
+    )
+    support_phone = forms.CharField(label=_("Support phone"), required=False, max_length=32)
+    support_email = forms.EmailField(label=_("Support e-mail"), required=False)
+    support_chat_url = forms.CharField(
+        label=_("Support chat"), required=False, max_length=200, help_text=_("https://…")
+    )
+    social_links = forms.CharField(
+        label=_("Social networks"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+        help_text=_("One address per line, e.g. https://vk.com/yourcompany"),
+    )
+    email_header = forms.CharField(
+        label=_("E-mail header"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    email_footer = forms.CharField(
+        label=_("E-mail footer"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     remove = forms.MultipleChoiceField(
         label=_("Remove"),
@@ -108,7 +150,7 @@ class BrandbookForm(forms.Form):
 
     def changes(self) -> dict:
         data = self.cleaned_data
-        changes = {name: data[name] for name in ("radius", "density", "custom_css")}
+        changes = {name: data[name] for name in TEXT_FIELDS}
         if not self.strict:
             return changes | {name: data[name] for name in BRAND_COLOURS}
         palette = {}
@@ -126,10 +168,8 @@ class BrandbookForm(forms.Form):
 
     @staticmethod
     def initial_of(brandbook) -> dict:
-        initial = {
-            name: getattr(brandbook, name)
-            for name in (*BRAND_COLOURS, "radius", "density", "custom_css")
-        }
+        initial = {name: getattr(brandbook, name) for name in (*BRAND_COLOURS, *TEXT_FIELDS)}
+        initial["social_links"] = "\n".join(link["url"] for link in brandbook.social_links)
         for scheme, colours in (brandbook.palette or {}).items():
             for token, value in colours.items():
                 initial[f"{scheme}_{token}"] = value

@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from branding.selectors import live_look
 from cabinet.accounts.models import AccessRole, AccountAccess, AccountStatus, ClientAccount
 from cabinet.payments.gateways import Outcome, gateway_client, stripe_account
 from cabinet.payments.models import (
@@ -229,7 +230,13 @@ def _tell_client(payment: OnlinePayment, provider: Provider) -> None:
         return
     rule = AutoTopUp.objects.filter(account=payment.account).first()
     language = getattr(agreed_by, "language", "") or provider.language
-    context = {"payment": payment, "rule": rule, "provider": provider, "account": payment.account}
+    context = {
+        "payment": payment,
+        "rule": rule,
+        "provider": provider,
+        "account": payment.account,
+        "brand": live_look(),
+    }
     with translation.override(language):
         subject = (
             _("Your balance was topped up automatically")

@@ -12,6 +12,7 @@ from django.test import TestCase
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from branding.services import brandbook_publish, brandbook_update
 from cabinet.accounts.models import ClientAccount
 from cabinet.payments.models import AutoTopUp, OnlinePayment, SavedCard
 from cabinet.payments.tasks import auto_top_up_task
@@ -44,6 +45,9 @@ def test_a_stripe_card_kept_while_paying_tops_up_once_per_period(client_a, strip
     browser = browser_for(client_a)
     saved = browser.post("/pay/auto/", {**RULE, "card": card.pk})
     set_balance(client_a.provider, "-50.00")
+    with schema_context(client_a.provider.schema_name):
+        brandbook_update(email_header="Альфа-Связь & партнёры", email_footer="Звоните: 8 800")
+        brandbook_publish(user=None, mode="site")
     mail.outbox.clear()
 
     first, second = run_task(client_a.provider), run_task(client_a.provider)
@@ -70,6 +74,8 @@ def test_a_stripe_card_kept_while_paying_tops_up_once_per_period(client_a, strip
     assert billing_a.get("/accounts/acc:1").json()["balance"]["value"] == "279.50"
     assert [message.to for message in mail.outbox] == [[client_a.user.email]]
     assert "Visa •••• 4242" in mail.outbox[0].body
+    assert mail.outbox[0].body.startswith("Альфа-Связь & партнёры\n\n")
+    assert mail.outbox[0].body.rstrip().endswith("Звоните: 8 800")
     assert 'data-auto-top-up="on"' in page
 
 
