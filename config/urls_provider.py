@@ -15,7 +15,7 @@ from cabinet import auto_top_up_views, payment_views, service_views
 from cabinet import views as cabinet_views
 from config.health import health
 from console import branding_views as branding_console
-from console import gateway_views, refund_views
+from console import domain_views, gateway_views, refund_views
 from console import views as console_views
 
 urlpatterns = [
@@ -119,6 +119,7 @@ urlpatterns = [
         console_views.manage_import,
         name="console-manage-import",
     ),
+    path("manage/domains/", domain_views.manage_domains, name="console-manage-domains"),
     path("manage/branding/", branding_console.manage_branding, name="console-manage-branding"),
     path(
         "manage/branding/publish",

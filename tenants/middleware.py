@@ -5,12 +5,13 @@ from collections.abc import Callable
 from typing import cast
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import set_urlconf
 from django.utils import timezone, translation
 
 from tenants.db import tenant_connection
+from tenants.domains import is_platform_host
 from tenants.hosts import canonical_host
 from tenants.models import Provider
 from tenants.routing import enter_provider_schema, provider_for_request, route_for_host
@@ -62,6 +63,8 @@ class ProviderRoutingMiddleware:
         route = route_for_host(host)
         if route is None:
             return unknown_host(request)
+        if host != route.primary and not is_platform_host(host):
+            return _to_primary(request, host, route.primary)
         provider = provider_for_request(route)
         if not provider.is_served or not route.schema_present:
             tenant_connection().set_schema_to_public()
@@ -89,6 +92,16 @@ def _as_sent(value: str, *, take_last: bool) -> str:
         with contextlib.suppress(UnicodeError):
             value = value.encode("latin-1").decode("utf-8")
     return value
+
+
+def _to_primary(request: HttpRequest, host: str, primary: str) -> HttpResponse:
+    """A custom domain that is not the primary one leads there, path and query kept."""
+    current = request.build_absolute_uri()
+    scheme, rest = current.split("://", 1)
+    authority, _slash, path = rest.partition("/")
+    port = _PORT.search(authority)
+    target = f"{scheme}://{primary}{port.group(0) if port else ''}/{path}"
+    return _answered_early(HttpResponsePermanentRedirect(target))
 
 
 def _answered_early(response: HttpResponse) -> HttpResponse:

@@ -213,5 +213,30 @@ class Domain(DomainMixin):
         return self.domain
 
 
+class DomainClaim(models.Model):
+    """A host a provider says is its own, waiting for the DNS record that proves it
+    (tenants.domains). It leads nowhere until then."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="domain_claims")
+    domain = models.CharField(_("domain"), max_length=253)
+    token = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["domain"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "domain"], name="tenants_claim_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.domain
+
+    @property
+    def display_name(self) -> str:
+        return display_host(self.domain)
+
+
 def is_valid_schema_name(name: str) -> bool:
     return bool(re.fullmatch(r"[a-z][a-z0-9_]{0,62}", name)) and not name.startswith("pg_")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -24,6 +25,7 @@ class Route:
     provider: Provider
     schema_present: bool
     expires_at: float
+    primary: str = ""  # the provider's primary domain, where its other custom domains lead
 
 
 _routes: dict[str, Route] = {}
@@ -36,13 +38,23 @@ def route_for_host(host: str) -> Route | None:
     if route is not None and route.expires_at > now:
         return route
     tenant_connection().set_schema_to_public()
+    primary = Domain.objects.filter(tenant=OuterRef("tenant"), is_primary=True).values("domain")
     domain = (
-        Domain.objects.select_related("tenant").with_schema_presence().filter(domain=host).first()
+        Domain.objects.select_related("tenant")
+        .with_schema_presence()
+        .annotate(primary=Subquery(primary[:1]))
+        .filter(domain=host)
+        .first()
     )
     if domain is None:
         _routes.pop(host, None)
         return None
-    route = Route(domain.tenant, domain.schema_present, now + settings.ROUTING_CACHE_SECONDS)
+    route = Route(
+        domain.tenant,
+        domain.schema_present,
+        now + settings.ROUTING_CACHE_SECONDS,
+        domain.primary or host,
+    )
     if settings.ROUTING_CACHE_SECONDS > 0:
         _routes[host] = route
     return route

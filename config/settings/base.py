@@ -217,6 +217,10 @@ CREDENTIALS_KEYS = env.list("CREDENTIALS_KEYS", default=[])
 # Hosts and networks outbound connector calls may reach although they are loopback or private
 # (e.g. "127.0.0.1", "10.0.0.0/8"); empty in production. The demo and tests allow the simulator.
 CONNECTOR_ALLOWED_NETWORKS = env.list("CONNECTOR_ALLOWED_NETWORKS", default=[])
+# Where custom domains' TXT records are looked up ("address" or "address#port"; empty: the
+# system's resolvers) and how long a lookup may take.
+DNS_NAMESERVERS = env.list("DNS_NAMESERVERS", default=[])
+DNS_TIMEOUT_SECONDS = env.float("DNS_TIMEOUT_SECONDS", default=3.0)
 # YooKassa's and Stripe's APIs (the demo and the tests point them at the local sandboxes) and how
 # long a provider's request to either may take.
 YOOKASSA_API_URL = env("YOOKASSA_API_URL", default="https://api.yookassa.ru/v3")

@@ -55,7 +55,7 @@ def test_unknown_host_gets_a_plain_404_naming_no_provider(db, provider_a, provid
 
 
 def test_idn_domain_answers_in_unicode_and_punycode(db, provider_a):
-    Domain.objects.create(tenant=provider_a, domain="xn--e1afmkfd.xn--p1ai", is_primary=False)
+    Domain.objects.create(tenant=provider_a, domain="xn--e1afmkfd.xn--p1ai", is_primary=True)
 
     for host in ("пример.рф", "ПРИМЕР.РФ", "xn--e1afmkfd.xn--p1ai", "XN--E1AFMKFD.XN--P1AI."):
         response = Client(HTTP_HOST=host).get("/login")
@@ -151,7 +151,7 @@ def test_trailing_dot_host_accepts_a_browser_post(db, client_a):
 def test_utf8_host_decoded_as_latin1_by_the_server_still_routes(db, provider_a):
     from tenants.models import Domain
 
-    Domain.objects.create(tenant=provider_a, domain="xn--e1afmkfd.xn--p1ai", is_primary=False)
+    Domain.objects.create(tenant=provider_a, domain="xn--e1afmkfd.xn--p1ai", is_primary=True)
     as_gunicorn_passes_it = "пример.рф".encode().decode("latin-1")
 
     assert Client(HTTP_HOST=as_gunicorn_passes_it).get("/login").status_code == 200
