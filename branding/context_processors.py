@@ -1,5 +1,6 @@
 from django.http import HttpRequest
 
+from branding.legal import legal_current
 from branding.theme import THEME_CHOICES, THEME_COOKIE
 from branding.views import brand_mode_of, look_for, theme_ref
 from tenants.db import current_schema
@@ -16,4 +17,5 @@ def brand(request: HttpRequest) -> dict:
         "brand": look,
         "theme_ref": theme_ref(look, brand_mode_of(request)),
         "theme_choice": choice if choice in THEME_CHOICES else "",
+        "legal_documents": legal_current(),
     }

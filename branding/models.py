@@ -124,3 +124,50 @@ class BrandVersion(models.Model):
 
     def __str__(self) -> str:
         return f"look v{self.number}"
+
+
+class LegalKind(models.TextChoices):
+    TERMS = "terms", _("Terms of service")
+    PRIVACY = "privacy", _("Privacy policy")
+    CONSENT = "consent", _("Consent to the processing of personal data")
+
+
+class LegalDocument(models.Model):
+    """One published version of a provider's legal text. Versions are never changed: a new text
+    is a new version, which clients accept again."""
+
+    kind = models.CharField(_("document"), max_length=10, choices=LegalKind.choices)
+    version = models.PositiveIntegerField()
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text (Markdown)"), max_length=100_000)
+    published_at = models.DateTimeField(auto_now_add=True)
+    published_by = models.ForeignKey(
+        "users.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="branding_legal_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} v{self.version}"
+
+
+class LegalAcceptance(models.Model):
+    """A client's acceptance of one version, with the moment it was given."""
+
+    user = models.ForeignKey("users.User", on_delete=models.CASCADE, related_name="acceptances")
+    document = models.ForeignKey(
+        LegalDocument, on_delete=models.PROTECT, related_name="acceptances"
+    )
+    accepted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "document"], name="branding_accepted_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} accepted {self.document}"

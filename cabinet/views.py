@@ -3,6 +3,7 @@ import mimetypes
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
+from branding.legal import legal_accept, legal_current, legal_remember
 from cabinet.access import SESSION_ACCOUNT_KEY, ClientRequest, client_page
 from cabinet.accounts.alerts import AlertRefused, client_alert_create
 from cabinet.accounts.models import AlertKind, Capability, ClientAlert, RegistrationCode
@@ -308,6 +310,12 @@ def register_confirm(request: HttpRequest) -> HttpResponse:
         return redirect("cabinet-register")
     posted = request.method == "POST"
     form = RegistrationFinishForm(request.POST if posted else None, initial={"email": code.sent_to})
+    documents = list(legal_current().values())
+    if documents:
+        form.fields["accept"] = forms.BooleanField(
+            label=_("I accept the documents listed above"),
+            error_messages={"required": _("Accept the documents to register.")},
+        )
     if posted and form.is_valid():
         try:
             user = registration_finish(
@@ -321,10 +329,12 @@ def register_confirm(request: HttpRequest) -> HttpResponse:
         except ValidationError as invalid:
             form.add_error("password1", invalid)
         else:
+            legal_accept(user=user, documents=documents)
             del request.session[REGISTRATION_SESSION_KEY]
             login(request, user, backend=PASSWORD_BACKEND)
+            legal_remember(request)
             return redirect("home")
-    context = {"form": form, "sent_to": masked(code.sent_to)}
+    context = {"form": form, "sent_to": masked(code.sent_to), "documents": documents}
     return render(
         request, "cabinet/register_confirm.html", context, status=400 if form.errors else 200
     )

@@ -10,12 +10,14 @@ from api.imports import ExchangeFileImportApi, ExchangeImportGetApi
 from api.payment_notifications import StripeWebhookApi, YooKassaNotificationApi
 from api.tokens import TokenCreateApi, TokenDeleteApi
 from api.v1 import CurrentUserGetApi
+from branding import legal_views
 from branding import views as branding_views
 from cabinet import auto_top_up_views, payment_views, service_views
 from cabinet import views as cabinet_views
 from config.health import health
 from console import branding_views as branding_console
 from console import domain_views, gateway_views, refund_views
+from console import legal_views as console_legal
 from console import views as console_views
 
 urlpatterns = [
@@ -139,6 +141,10 @@ urlpatterns = [
     path("theme-<str:version>.css", branding_views.theme_css, name="branding-theme-css"),
     path("brand/<str:name>", branding_views.asset, name="branding-asset"),
     path("theme", branding_views.theme_choose, name="branding-theme-choose"),
+    path("legal/accept", legal_views.legal_accept_page, name="branding-legal-accept"),
+    path("legal/<str:kind>/", legal_views.legal_page, name="branding-legal"),
+    path("legal/<str:kind>/v<int:version>/", legal_views.legal_page, name="branding-legal-version"),
+    path("manage/legal/", console_legal.manage_legal, name="console-manage-legal"),
     path("manifest.webmanifest", branding_views.manifest, name="branding-manifest"),
     path("api/v1/me", CurrentUserGetApi.as_view(), name="api-me-get"),
     path("api/v1/openapi.yaml", SpectacularAPIView.as_view(), name="api-schema"),

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import setup_databases, teardown_databases
@@ -86,8 +87,9 @@ def provider_b(db, providers) -> Provider:
 @pytest.fixture(autouse=True)
 def _start_in_public_schema(request) -> Iterator[None]:
     """Every test starts (and ends) in the public schema, as a request or task would, and with
-    no host remembered from a provider another test changed and rolled back."""
+    nothing remembered from what another test changed and rolled back: no host, no cache."""
     routes_forget()
+    cache.clear()
     if "db" in request.fixturenames or "transactional_db" in request.fixturenames:
         connection.set_schema_to_public()
     yield

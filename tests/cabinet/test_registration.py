@@ -8,6 +8,8 @@ from django.core.cache import cache
 from django.test import Client
 from django_tenants.utils import schema_context
 
+from branding.legal import legal_publish
+from branding.models import LegalAcceptance
 from cabinet.accounts.models import AccountAccess, RegistrationCode
 from cabinet.accounts.services import account_access_grant
 from tenants.models import Provider
@@ -186,3 +188,38 @@ def test_one_address_cannot_try_contract_numbers_endlessly(open_registration, ma
     assert "Слишком много попыток" not in answers[19].content.decode()
     assert "Слишком много попыток" in answers[20].content.decode()
     assert elsewhere.status_code == 302
+
+
+def test_registering_accepts_the_providers_current_texts_and_is_refused_without(
+    open_registration, mailoutbox
+):
+    provider, account = open_registration
+    with schema_context(provider.schema_name):
+        terms = legal_publish(kind="terms", title="Условия", body="Текст", user=None)
+        consent = legal_publish(kind="consent", title="Согласие", body="Текст", user=None)
+    browser = Client(HTTP_HOST=host_of(provider))
+    start(browser, "Д-77")
+    code = code_in(mailoutbox)
+
+    page = browser.get("/register/confirm").content.decode()
+    without = finish(browser, code)
+    done = browser.post(
+        "/register/confirm",
+        {
+            "code": code,
+            "email": "anna@example.com",
+            "password1": "fresh-secret-77",
+            "password2": "fresh-secret-77",
+            "accept": "on",
+        },
+    )
+
+    assert 'href="/legal/terms/"' in page
+    assert without.status_code == 400
+    assert done.status_code == 302
+    assert browser.get("/").status_code == 200  # nothing more to accept
+    with schema_context(provider.schema_name):
+        accepted = LegalAcceptance.objects.filter(user__email="anna@example.com")
+        assert sorted(accepted.values_list("document_id", flat=True)) == sorted(
+            [terms.pk, consent.pk]
+        )

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_tenants.utils import get_public_schema_name, schema_context
 
+from branding.legal import legal_publish
 from branding.services import brandbook_publish, brandbook_update
 from cabinet.accounts.models import ClientAccount
 from cabinet.accounts.services import account_access_grant
@@ -228,6 +229,10 @@ class Command(BaseCommand):
                 },
             )
             brandbook_publish(user=None, mode=provider.brand_mode)
+            for text in sorted((DEMO_FILE.parent / "legal").glob(f"{entry['slug']}-*.md")):
+                title, _newline, body = text.read_text(encoding="utf-8").partition("\n")
+                kind = text.stem.removeprefix(f"{entry['slug']}-")
+                legal_publish(kind=kind, title=title.lstrip("# "), body=body, user=None)
             admin = User.objects.get(email=entry["admin_email"])
             user_set_password(user=admin, password=password, validate=False)
             user_create(email=entry["client_email"], role=Role.CLIENT, password=password)
