@@ -4,8 +4,10 @@ It is parsed (tinycss2), never pasted: only plain style rules and @media blocks 
 selector is scoped to the portal's pages, and only properties that change how things look, not
 where they are or whether they show, are allowed. Whatever could load something from elsewhere
 (`url()`, `@import`, `image-set()`), run something (`expression()`), break out of the style
-sheet (`<`), or hide or cover the legal footer is removed, and every removal is reported with its
-line and the reason, for the editor to show.
+sheet (`<`), or aim at the legal footer is removed, and every removal is reported with its line
+and the reason, for the editor to show. Rules may reach the footer without naming it (`* {…}`,
+`body > :last-child`), so the theme restores the footer's look after them, with !important,
+which the provider's rules may not use.
 """
 
 import re
@@ -24,13 +26,13 @@ ALLOWED_PROPERTIES = frozenset(
         "font-size", "line-height", "letter-spacing", "word-spacing", "text-transform",
         "text-decoration", "text-decoration-color", "text-align", "padding", "padding-top",
         "padding-right", "padding-bottom", "padding-left", "margin", "margin-top",
-        "margin-right", "margin-bottom", "margin-left", "gap", "max-width", "min-height",
-        "background-image",
+        "margin-right", "margin-bottom", "margin-left", "gap", "max-width", "background-image",
     }
 )  # fmt: skip
 # Selectors may name elements, classes, attributes and pseudo-classes; nothing else.
 SELECTOR = re.compile(r"^[a-zA-Z0-9_\-\.\#\[\]=\"' :>+~*(),]+$")
-FOOTER = re.compile(r"(^|[\s>+~,(])(footer|\.footer|\.legal)\b")
+FOOTER = re.compile(r"footer|legal", re.IGNORECASE)
+GRADIENT = re.compile(r"^(repeating-)?(linear|radial|conic)-gradient\(", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ def _rules(rules: list, removed: list[Removal]) -> list[str]:
             removed.append(Removal(rule.source_line, rule.message[:60], _("it is not valid CSS")))
         elif rule.type == "at-rule" and rule.lower_at_keyword == "media" and rule.content:
             condition = tinycss2.serialize(rule.prelude).strip()
-            if not _harmless(condition):
+            if not _harmless(condition) or any(mark in condition for mark in "{};"):
                 removed.append(
                     Removal(rule.source_line, f"@media {condition[:60]}", _loads_reason())
                 )
@@ -112,15 +114,20 @@ def _style_rule(rule, removed: list[Removal]) -> str:
         value = tinycss2.serialize(declaration.value).strip()
         name = declaration.lower_name
         what = f"{name}: {value}"[:80]
-        if not _harmless(value) or (name == "background-image" and "gradient(" not in value):
+        if not _harmless(value) or (name == "background-image" and not GRADIENT.match(value)):
             removed.append(Removal(declaration.source_line, what, _loads_reason()))
+        elif declaration.important:
+            removed.append(
+                Removal(
+                    declaration.source_line, what, _("!important is not needed: your rules win")
+                )
+            )
         elif name not in ALLOWED_PROPERTIES:
             removed.append(
                 Removal(declaration.source_line, what, _("this property is not allowed"))
             )
         else:
-            important = " !important" if declaration.important else ""
-            declarations.append(f"  {name}: {value}{important};")
+            declarations.append(f"  {name}: {value};")
     if not declarations:
         return ""
     scoped = ", ".join(_scoped(part) for part in selectors)
@@ -137,9 +144,40 @@ def _harmless(value: str) -> bool:
     lowered = "".join(value.split()).lower()
     return not any(
         marker in lowered
-        for marker in ("url(", "image-set(", "expression(", "@import", "<", "\\", "javascript:")
+        for marker in (
+            "url(",
+            "image-set(",
+            "image(",
+            "src(",
+            "element(",
+            "cross-fade(",
+            "expression(",
+            "@import",
+            "<",
+            "\\",
+            "javascript:",
+        )  # fmt: skip
     )
 
 
 def _loads_reason() -> str:
     return _("it could load or run something from elsewhere, or break out of the style sheet")
+
+
+# Served after the provider's rules: the legal footer reads as the layout made it, whatever
+# those rules reached.
+FOOTER_GUARD = """body.kb-portal > footer.footer {
+  background: transparent !important;
+  box-shadow: none !important;
+  padding: 1rem !important;
+}
+body.kb-portal > footer.footer :is(p, a, span, label) {
+  color: var(--kb-text-muted) !important;
+  font-size: .85rem !important;
+  letter-spacing: normal !important;
+  line-height: 1.5 !important;
+  text-shadow: none !important;
+  text-transform: none !important;
+}
+body.kb-portal > footer.footer a { color: var(--kb-primary-text) !important; }
+"""

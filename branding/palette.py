@@ -49,16 +49,18 @@ def parse_color(text: str) -> str:
         raise ColorError(_("Enter a colour, e.g. #1a73e8, rgb(26 115 232) or royalblue."))
     try:
         color = Color(value)
-    except ValueError:
+        opaque = color.alpha() >= 1
+        written = _hex(color)
+    except (ValueError, ArithmeticError):  # not a colour, or numbers no screen can show
         raise ColorError(
             _("“%(value)s” is not a colour; try #1a73e8, rgb(26 115 232) or royalblue.")
             % {"value": value[:40]}
         ) from None
-    if color.alpha() < 1:
+    if not opaque:
         raise ColorError(
             _("Give an opaque colour: a see-through one changes with what is under it.")
         )
-    return _hex(color)
+    return written
 
 
 def contrast(foreground: str, background: str) -> float:

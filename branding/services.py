@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from branding import contacts
 from branding.models import IMAGE_FIELDS, LOOK_FIELDS, Brandbook, BrandVersion
 from branding.palette import BASE_TOKENS, SCHEMES, ColorError, PairCheck, parse_color
-from branding.selectors import draft_look
+from branding.selectors import DRAFT, Look
 from branding.theme import theme_checks
 from branding.uploads import CheckedImage, checked_image
 from tenants.models import BrandMode
@@ -142,18 +142,14 @@ def brandbook_publish(*, user, mode: str, acknowledged: bool = False) -> BrandVe
     """Make the draft what clients see, as a new version. A strict palette that fails WCAG AA
     is published only when the brand owner acknowledges each failing pair, which is recorded;
     a site palette is derived to pass and so always can be."""
-    draft = draft_look()
-    failing = [pair for pair in theme_checks(draft, mode) if not pair.passes]
+    look = Brandbook.objects.select_for_update().get().look()  # checked as it is published
+    failing = [pair for pair in theme_checks(Look.of(DRAFT, look), mode) if not pair.passes]
     if failing and not acknowledged:
         raise PublishRefused(
             _("%(count)s colour pairs are hard to read; acknowledge them to publish anyway.")
             % {"count": len(failing)}
         )
-    return _version_add(
-        look=Brandbook.objects.select_for_update().get().look(),
-        user=user,
-        acknowledged=[_pair_record(pair) for pair in failing],
-    )
+    return _version_add(look=look, user=user, acknowledged=[_pair_record(pair) for pair in failing])
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ request computes a theme, and no provider can be served another's.
 
 from django.core.cache import cache
 
-from branding.custom_css import filter_css
+from branding.custom_css import FOOTER_GUARD, filter_css
 from branding.models import Density
 from branding.palette import BASE_TOKENS, PairCheck, Palette, check, complete, site_themes
 from branding.selectors import DRAFT, Look
@@ -61,7 +61,7 @@ def _compile(look: Look, themes: dict[str, Palette]) -> str:
         f"  --kb-space: {SPACING.get(look.density, '1')};\n"
         "  color-scheme: light;\n"
     )
-    own = filter_css(look.custom_css).css if look.custom_css else ""
+    own = filter_css(look.custom_css).css + FOOTER_GUARD if look.custom_css else ""
     return (
         f":root {{\n{light}{layout}}}\n"
         # The client's system setting, unless the client chose light; or the client's choice.

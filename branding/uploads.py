@@ -16,11 +16,12 @@ from defusedxml import ElementTree as SafeXml
 from defusedxml.common import DefusedXmlException
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 MAX_PIXELS = 4096 * 4096
+MAX_SVG_DEPTH = 64
 register_namespace("", SVG_NS)  # written back as plain <svg xmlns="…">, not ns0:svg
 # Drawing elements an SVG logo needs; anything else is dropped or, if dangerous, refused.
 SVG_ELEMENTS = frozenset(
@@ -97,6 +98,8 @@ def checked_image(kind: str, name: str, content: bytes) -> CheckedImage:
         )
     if found == "svg":
         return _checked_svg(content)
+    if found == "ico":
+        _check_ico_entries(content)
     return _checked_raster(content, found, rules)
 
 
@@ -125,7 +128,9 @@ def _checked_raster(content: bytes, format_: str, rules: Kind) -> CheckedImage:
                     % {"width": width, "height": height, "most": "4096 × 4096"}
                 )
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombWarning):
+    except ValidationError:
+        raise
+    except Exception:  # noqa: BLE001 (crafted files make Pillow raise all kinds of errors)
         raise ValidationError(_("The image is damaged or not what it says it is.")) from None
     if rules.square and width != height:
         raise ValidationError(_("The icon must be square."))
@@ -134,6 +139,34 @@ def _checked_raster(content: bytes, format_: str, rules: Kind) -> CheckedImage:
             _("The icon must be at least %(side)s × %(side)s pixels.") % {"side": rules.min_side}
         )
     return CheckedImage(content, format_, width, height)
+
+
+def _check_ico_entries(content: bytes) -> None:
+    """Every image an ICO holds, not only the largest one Pillow looks at, is at most 256 × 256:
+    a browser may show any of them."""
+    damaged = ValidationError(_("The image is damaged or not what it says it is."))
+    if len(content) < 6:
+        raise damaged
+    count = int.from_bytes(content[4:6], "little")
+    if not 1 <= count <= 64 or len(content) < 6 + 16 * count:
+        raise damaged
+    for number in range(count):
+        entry = content[6 + 16 * number : 22 + 16 * number]
+        size = int.from_bytes(entry[8:12], "little")
+        offset = int.from_bytes(entry[12:16], "little")
+        data = content[offset : offset + size]
+        if len(data) != size or size < 24:
+            raise damaged
+        if data.startswith(b"\x89PNG\r\n\x1a\n"):
+            width, height = (int.from_bytes(data[i : i + 4], "big") for i in (16, 20))
+        else:  # a BMP without its file header: BITMAPINFOHEADER width and double height
+            width = abs(int.from_bytes(data[4:8], "little", signed=True))
+            height = abs(int.from_bytes(data[8:12], "little", signed=True)) // 2
+        if not (1 <= width <= 256 and 1 <= height <= 256):
+            raise ValidationError(
+                _("An icon in the file is %(width)s × %(height)s pixels; 256 × 256 at most.")
+                % {"width": width, "height": height}
+            )
 
 
 def _checked_svg(content: bytes) -> CheckedImage:
@@ -149,12 +182,14 @@ def _checked_svg(content: bytes) -> CheckedImage:
             % {"namespace": SVG_NS}
         )
     dropped: list[str] = []
-    _clean(root, dropped)
+    _clean(root, dropped, depth=0)
     cleaned = tostring(root, encoding="unicode")
     return CheckedImage(cleaned.encode(), "svg", dropped=sorted(set(dropped)))
 
 
-def _clean(element: Element, dropped: list[str]) -> None:
+def _clean(element: Element, dropped: list[str], depth: int) -> None:
+    if depth > MAX_SVG_DEPTH:
+        raise ValidationError(_("The SVG is nested too deeply to be a logo."))
     for child in list(element):
         name = _local(child.tag) if isinstance(child.tag, str) else "comment"
         if name in SVG_DANGEROUS:
@@ -168,7 +203,7 @@ def _clean(element: Element, dropped: list[str]) -> None:
             continue
         if name == "style":
             _refuse_outside_references(child.text or "")
-        _clean(child, dropped)
+        _clean(child, dropped, depth + 1)
     for attribute, value in list(element.attrib.items()):
         name = _local(attribute)
         if name.lower().startswith("on"):
@@ -189,12 +224,16 @@ def _clean(element: Element, dropped: list[str]) -> None:
 
 
 def _refuse_outside_references(text: str) -> None:
-    """Style text may point only inside the file: url(#id), nothing loaded, nothing run."""
+    """Style text may point only inside the file: url(#id), nothing loaded, nothing run. CSS
+    escapes could spell anything, and a logo needs none, so any backslash refuses it."""
     compact = "".join(text.split()).lower()
+    if "\\" in compact:
+        raise ValidationError(_("The SVG's styles use escapes; write them out plainly."))
     urls = compact.split("url(")[1:]
     if any(not target.lstrip("'\"").startswith("#") for target in urls):
         raise ValidationError(_("The SVG refers to something outside itself (url(…))."))
-    if "@import" in compact or "expression(" in compact or "javascript:" in compact:
+    loading = ("@import", "expression(", "javascript:", "image-set(", "image(", "src(", "element(")
+    if any(marker in compact for marker in loading):
         raise ValidationError(_("The SVG's styles import or run something."))
 
 

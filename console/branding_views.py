@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from branding.custom_css import filter_css
 from branding.models import IMAGE_FIELDS
+from branding.palette import BASE_TOKENS
 from branding.selectors import brand_versions, brandbook_get, draft_look, live_look
 from branding.services import (
     PublishRefused,
@@ -26,7 +27,7 @@ from branding.services import (
     brandbook_publish,
     brandbook_update,
 )
-from branding.theme import theme_checks
+from branding.theme import theme_checks, theme_palettes
 from branding.uploads import KINDS
 from console.branding_forms import BRAND_COLOURS, BrandbookForm
 from tenants.models import BrandMode, Provider
@@ -44,15 +45,23 @@ def manage_branding(request: HttpRequest) -> HttpResponse:
     posted = request.method == "POST"
     if posted and not editable:
         return render(request, "errors/forbidden.html", status=403)
+    initial = BrandbookForm.initial_of(brandbook)
+    if mode == BrandMode.STRICT and not brandbook.palette.get("light"):
+        # A strict brandbook without its own colours yet starts from the derived ones.
+        derived = theme_palettes(replace(draft_look(), palette={}), BrandMode.SITE)
+        for scheme, tokens in derived.items():
+            initial |= {f"{scheme}_{token}": tokens[token] for token in BASE_TOKENS}
     form = BrandbookForm(
         request.POST if posted else None,
         request.FILES if posted else None,
-        initial=BrandbookForm.initial_of(brandbook),
+        initial=initial,
         strict=mode == BrandMode.STRICT,
     )
     if posted and form.is_valid() and _saved(form):
         messages.success(request, _("The draft is saved; publish it when it looks right."))
         return redirect("console-manage-branding")
+    if posted:
+        messages.error(request, _("The draft is not saved: see the fields marked below."))
     draft = draft_look()
     checks = theme_checks(draft, mode)
     context = {

@@ -76,28 +76,54 @@ def domain_claim(*, provider: Provider, raw: str) -> DomainClaim:
 
 
 def _refuse_look_alikes(provider: Provider, host: str) -> None:
+    """Refuse a host that reads like another provider's domain, or a name another provider
+    claims; the very same name may be claimed by several, and the first to prove it wins."""
     mine = skeleton(display_host(host))
-    others = Domain.objects.exclude(tenant=provider).values_list("domain", flat=True)
+    others = [
+        *Domain.objects.exclude(tenant=provider).values_list("domain", flat=True),
+        *DomainClaim.objects.exclude(provider=provider).values_list("domain", flat=True),
+    ]
     for other in others:
-        if skeleton(display_host(other)) == mine:
+        if other != host and skeleton(display_host(other)) == mine:
             raise ValidationError(
                 {"domain": _("This domain reads the same as another provider's.")}
             )
 
 
+# Letters the confusables data leaves without a Latin twin, and ASCII characters read alike.
+LOOK_ALIKE_LETTERS = str.maketrans(
+    {
+        "к": "k", "т": "t", "м": "m", "н": "h", "в": "b", "ѕ": "s", "ј": "j", "ԁ": "d",
+        "ӏ": "l", "κ": "k", "τ": "t", "ν": "v", "ο": "o", "ρ": "p", "α": "a", "ε": "e",
+        "ι": "l", "χ": "x", "υ": "u",
+    }
+)  # fmt: skip
+READ_ALIKE = str.maketrans({"1": "l", "i": "l", "|": "l", "0": "o"})
+
+
 def skeleton(text: str) -> str:
-    """How a name reads: each character replaced by the Latin one it is mistaken for."""
+    """How a name reads: each character replaced by the Latin one it is mistaken for, and
+    characters read alike (l, i, 1; o, 0) made one."""
     out = []
-    for character in text.lower():
+    for character in text.lower().translate(LOOK_ALIKE_LETTERS):
+        if character.isascii():
+            out.append(character)
+            continue
         alternatives = confusables.confusables_data.get(character) or []
-        latin = next((alt["c"] for alt in alternatives if alt["c"].isascii()), character)
-        out.append(latin.lower())
-    return "".join(out)
+        latin = [alt["c"] for alt in alternatives if alt["c"].isascii()]
+        out.append(next((c for c in latin if c.isalnum()), latin[0] if latin else character))
+    return "".join(out).lower().translate(READ_ALIKE)
 
 
 def domain_verify(*, claim: DomainClaim, vouched: bool = False) -> Domain | None:
     """Look for the claim's TXT record (or take a platform operator's word); the Domain once
     proven, None while the record is not there (the claim says why)."""
+    try:
+        _refuse_look_alikes(claim.provider, claim.domain)
+    except ValidationError as refused:
+        claim.last_error = " ".join(refused.messages)[:200]
+        claim.save(update_fields=["last_error"])
+        return None
     if not vouched:
         problem = _challenge_problem(claim)
         if problem:

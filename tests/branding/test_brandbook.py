@@ -2,6 +2,8 @@
 on its own domain, and only once published."""
 
 import io
+import struct
+import zlib
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -26,6 +28,31 @@ def ico() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGBA", (32, 32), (200, 16, 46, 255)).save(buffer, "ICO")
     return buffer.getvalue()
+
+
+def chunk(kind: bytes, data: bytes) -> bytes:
+    crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+
+def png_made_by_hand(width: int, height: int, pixels: bytes | None = b"") -> bytes:
+    """A 1-bit PNG whose header says `width` × `height`; `pixels=None` leaves them out."""
+    body = chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0))
+    if pixels is not None:
+        rows = (b"\0" + b"\0" * ((width + 7) // 8)) * height
+        body += chunk(b"IDAT", pixels or zlib.compress(rows, 9))
+    return b"\x89PNG\r\n\x1a\n" + body + chunk(b"IEND", b"")
+
+
+def ico_of(*entries: tuple[int, bytes]) -> bytes:
+    """An ICO whose directory calls each PNG it holds `side` × `side`."""
+    header = struct.pack("<HHH", 0, 1, len(entries))
+    offset, directory, data = 6 + 16 * len(entries), b"", b""
+    for side, image in entries:
+        directory += struct.pack("<BBBBHHII", side, side, 0, 0, 1, 32, len(image), offset)
+        offset += len(image)
+        data += image
+    return header + directory + data
 
 
 def svg_with(inner: bytes, attributes: bytes = b"") -> bytes:
@@ -76,6 +103,33 @@ BAD_UPLOADS = {
     "an app icon not square": ("app_icon", "icon.png", png(512, 256)),
     "an app icon too small": ("app_icon", "icon.png", png(64, 64)),
     "a favicon as an SVG script": ("favicon", "f.svg", svg_with(b"<script/>")),
+    "a PNG header claiming 20000 × 20000": ("logo", "l.png", png_made_by_hand(20000, 20000, None)),
+    "a PNG without pixels": ("logo", "l.png", png_made_by_hand(64, 64, None)),
+    "a cut-off PNG header": ("logo", "l.png", b"\x89PNG\r\n\x1a\n\0\0\0\x01IHDR" + b"\0" * 17),
+    "an SVG nested 5000 deep": ("logo", "a.svg", svg_with(b"<g>" * 5000 + b"</g>" * 5000)),
+    "an SVG styled through an escape": (
+        "logo",
+        "a.svg",
+        svg_with(b'<rect style="fill: \\75rl(https://evil.example/p.svg#x)"/>'),
+    ),
+    "an SVG importing through an escape": (
+        "logo",
+        "a.svg",
+        svg_with(b'<style>@\\69mport "https://evil.example/a.css";</style>'),
+    ),
+    "an SVG with an image set": (
+        "logo",
+        "a.svg",
+        svg_with(b'<style>svg{background-image:image-set("https://e.example/a.png" 1x)}</style>'),
+    ),
+    "an ICO hiding a 900-megapixel image": (
+        "favicon",
+        "favicon.ico",
+        ico_of(
+            (64, png(64, 64)),
+            (16, png_made_by_hand(30000, 30000, zlib.compress(b"\0" * (3751 * 30000), 9))),
+        ),
+    ),
     "an empty file": ("favicon", "f.ico", b""),
 }
 

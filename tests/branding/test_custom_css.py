@@ -51,6 +51,14 @@ DANGEROUS = {
     "a fixed cover": (".cover { position: fixed; z-index: 9999 }", "position"),
     "a hidden anything": (".page { display: none; visibility: hidden }", "hidden"),
     "a token overridden": (":root { --kb-text: #ffffff }", "--kb-text"),
+    "an image in a gradient": (
+        ".a { background-image: linear-gradient(red, red), image('https://e.example/x') }",
+        "e.example",
+    ),
+    "an element copied": (".a { background-image: -moz-element(#secret) }", "element"),
+    "a footer by its class in capitals": ("p.LEGAL { color: transparent }", "transparent"),
+    "a brace in a media query": ("@media screen } footer { .x { color: red } }", "footer"),
+    "an important rule": (".a { color: red !important }", "important"),
 }
 
 
@@ -94,5 +102,5 @@ def test_the_filtered_css_reaches_the_theme_once_published_and_removals_show_in_
     assert 'id="css-removed"' in page
     assert "footer" in page[page.index('id="css-removed"') :]
     assert "body.kb-portal .card {\n  border-radius: 0;\n}" in theme(provider_a)
-    assert "footer" not in theme(provider_a)
+    assert "display: none" not in theme(provider_a)
     assert "kb-portal .card" not in theme(provider_b)

@@ -35,7 +35,19 @@ def test_a_colour_in_any_css_notation_is_read(written, meant):
 
 
 @pytest.mark.parametrize(
-    "written", ["", "blue-ish", "#12345", "rgb(1 2)", "#11223344", "transparent", "x" * 500]
+    "written",
+    [
+        "",
+        "blue-ish",
+        "#12345",
+        "rgb(1 2)",
+        "#11223344",
+        "transparent",
+        "x" * 500,
+        "oklch(0.5 0.1 1e400)",
+        "color(srgb 1e308 1e308 1e308)",
+        "oklab(1e300 1e300 1e300)",
+    ],
 )
 def test_what_is_not_an_opaque_colour_is_refused_with_a_reason(written):
     with pytest.raises(ColorError) as refused:

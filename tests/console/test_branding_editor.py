@@ -236,3 +236,24 @@ def test_images_uploaded_in_the_editor_are_checked_by_what_they_hold(db, admin_a
     assert saved.status_code == 302
     with schema_context(admin_a.provider.schema_name):
         assert brandbook_get().logo.name.endswith(".svg")
+
+
+def test_a_strict_brandbook_back_on_its_first_look_can_still_be_saved(db, provider_a):
+    strict(provider_a)
+    owner = make_user(provider_a, Role.PROVIDER_ADMIN, "brand@alpha.test")
+    with schema_context(provider_a.schema_name):
+        User.objects.filter(pk=owner.user.pk).update(brand_owner=True)
+    browser = browser_for(owner)
+    browser.post("/manage/branding/", strict_form())
+    browser.post("/manage/branding/publish")
+
+    browser.post("/manage/branding/versions/1/restore")  # the look the portal started with
+    page = browser.get("/manage/branding/").content.decode()
+    resave = browser.post("/manage/branding/", strict_form(light_primary="#0a5c42"))
+    bad = browser.post("/manage/branding/", strict_form(light_primary="nope"), follow=False)
+
+    assert 'name="light_primary" value="#' in page  # filled in, from the derived colours
+    assert "the look the portal started with" in page or "с которого начинался" in page
+    assert resave.status_code == 302
+    assert bad.status_code == 400
+    assert 'class="flash flash-error"' in bad.content.decode()

@@ -226,3 +226,33 @@ def test_the_proxy_gets_certificates_only_for_served_names(db, provider_a, platf
     assert asked("pending.example") == 404
     assert asked("evil.example") == 404
     assert asked("") == 404
+
+
+@pytest.mark.parametrize(
+    ("theirs", "mine"),
+    [
+        ("paypal.example", "раураӏ.example"),
+        ("ok.example", "ок.example"),
+        ("ok.example", "οκ.example"),
+        ("accept.example", "ассерт.example"),
+        ("lil.example", "ӏіӏ.example"),
+    ],
+)
+def test_whole_script_look_alikes_are_refused(db, provider_b, admin_browser, theirs, mine):
+    Domain.objects.create(tenant=provider_b, domain=theirs, is_primary=False)
+
+    assert claim(admin_browser, mine).status_code == 400
+    assert not DomainClaim.objects.exists()
+
+
+def test_a_look_alike_claimed_before_the_original_was_proven_is_not_let_in(
+    db, provider_a, provider_b, admin_browser
+):
+    claim(admin_browser, "соре.example")  # all Cyrillic; nobody has cope.example yet
+    twin = DomainClaim.objects.get(provider=provider_a)
+    Domain.objects.create(tenant=provider_b, domain="cope.example", is_primary=False)
+
+    admin_browser.post("/manage/domains/", {"action": "check", "domain": twin.domain})
+
+    assert not Domain.objects.filter(tenant=provider_a, domain=twin.domain).exists()
+    assert "another provider" in DomainClaim.objects.get(pk=twin.pk).last_error
