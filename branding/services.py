@@ -12,7 +12,7 @@ from branding.selectors import DRAFT, Look
 from branding.theme import theme_checks
 from branding.uploads import CheckedImage, checked_image
 from tenants.models import BrandMode
-from tenants.users.models import Role
+from tenants.users.models import Role, User
 
 # The longest text each field takes (the model's TextFields do not enforce it themselves).
 TEXT_LIMITS = {
@@ -187,3 +187,19 @@ def _pair_record(pair: PairCheck) -> dict:
         "ratio": pair.ratio,
         "needed": pair.needed,
     }
+
+
+def brand_owner_set(*, by, user_id: int, owner: bool) -> None:
+    """A brand owner makes another provider administrator a brand owner, or no longer one; the
+    last brand owner stays one, so a strict brandbook always has someone who may change it."""
+    if not (by.role == Role.PROVIDER_ADMIN and by.brand_owner):
+        raise PublishRefused(_("Only a brand owner may choose the brand owners."))
+    with transaction.atomic():
+        admins = User.objects.select_for_update().filter(role=Role.PROVIDER_ADMIN, is_active=True)
+        user = admins.filter(pk=user_id).first()
+        if user is None:
+            raise PublishRefused(_("Choose one of the provider's administrators."))
+        if not owner and user.brand_owner and admins.filter(brand_owner=True).count() == 1:
+            raise PublishRefused(_("The last brand owner stays one."))
+        user.brand_owner = owner
+        user.save(update_fields=["brand_owner"])

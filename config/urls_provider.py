@@ -134,6 +134,11 @@ urlpatterns = [
         name="console-manage-branding-restore",
     ),
     path(
+        "manage/branding/owners",
+        branding_console.manage_brand_owners,
+        name="console-manage-brand-owners",
+    ),
+    path(
         "manage/branding/preview",
         branding_console.manage_branding_preview,
         name="console-manage-branding-preview",

@@ -23,16 +23,17 @@ from branding.selectors import brand_versions, brandbook_get, draft_look, live_l
 from branding.services import (
     PublishRefused,
     brand_editable_by,
+    brand_owner_set,
     brand_version_restore,
     brandbook_publish,
     brandbook_update,
 )
-from branding.theme import theme_checks, theme_palettes
+from branding.theme import THEME_CHOICES, theme_checks, theme_palettes
 from branding.uploads import KINDS
 from console.branding_forms import BRAND_COLOURS, BrandbookForm
 from tenants.models import BrandMode, Provider
 from tenants.users.access import role_required
-from tenants.users.models import PROVIDER_STAFF_ROLES
+from tenants.users.models import PROVIDER_STAFF_ROLES, Role, User
 
 
 @require_http_methods(["GET", "POST"])
@@ -72,6 +73,8 @@ def manage_branding(request: HttpRequest) -> HttpResponse:
         "failing": [pair for pair in checks if not pair.passes],
         "draft_differs": draft != replace(live_look(), version=draft.version),
         "versions": brand_versions(),
+        "admins": User.objects.filter(role=Role.PROVIDER_ADMIN, is_active=True).order_by("email"),
+        "preview_schemes": [("light", _("light scheme")), ("dark", _("dark scheme"))],
         "css_removed": filter_css(brandbook.custom_css).removed if brandbook.custom_css else [],
     }
     return render(
@@ -141,10 +144,33 @@ def manage_branding_restore(request: HttpRequest, number: int) -> HttpResponse:
     return redirect("console-manage-branding")
 
 
+@require_POST
+@role_required(Role.PROVIDER_ADMIN)
+def manage_brand_owners(request: HttpRequest) -> HttpResponse:
+    wanted = request.POST.get("user", "")
+    try:
+        brand_owner_set(
+            by=request.user,
+            user_id=int(wanted) if wanted.isdigit() and len(wanted) < 10 else 0,
+            owner=request.POST.get("owner") == "on",
+        )
+    except PublishRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("console-manage-branding")
+
+
 @require_safe
 @xframe_options_sameorigin
 @role_required(*PROVIDER_STAFF_ROLES)
 def manage_branding_preview(request: HttpRequest) -> HttpResponse:
     """A client's home page with made-up figures, in the look asked for (`?look=draft`, or the
-    published one); the editor shows it in frames."""
-    return render(request, "console/branding_preview.html")
+    published one) and the scheme asked for (`?theme=dark`); the editor shows it in frames."""
+    provider = cast(Provider, getattr(request, "provider", None))
+    theme = request.GET.get("theme", "")
+    context = {
+        "theme_choice": theme if theme in THEME_CHOICES else "",
+        "business": "individual" not in provider.client_kinds,
+    }
+    return render(request, "console/branding_preview.html", context)

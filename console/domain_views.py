@@ -67,7 +67,8 @@ def manage_domains(request: HttpRequest) -> HttpResponse:
         {"claim": claim, "challenge": challenge_of(claim)}
         for claim in DomainClaim.objects.filter(provider=provider)
     ]
-    context = {"form": form, "domains": domains, "claims": claims}
+    platform_host = next((d["host"] for d in domains if d["platform"]), "")
+    context = {"form": form, "domains": domains, "claims": claims, "target": platform_host}
     return render(
         request, "console/manage_domains.html", context, status=400 if form.errors else 200
     )

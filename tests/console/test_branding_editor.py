@@ -13,7 +13,7 @@ from branding.models import BrandVersion
 from branding.selectors import brandbook_get, live_look
 from tenants.users.models import Role, User
 from tests.cabinet.test_home import browser_for
-from tests.conftest import host_of, make_user
+from tests.conftest import PASSWORD, Persona, host_of, make_user
 
 STRICT_LIGHT = {
     "primary": "#0b6e4f",
@@ -257,3 +257,37 @@ def test_a_strict_brandbook_back_on_its_first_look_can_still_be_saved(db, provid
     assert resave.status_code == 302
     assert bad.status_code == 400
     assert 'class="flash flash-error"' in bad.content.decode()
+
+
+def test_a_brand_owner_chooses_the_others_and_the_last_one_stays(db, provider_a, client_a):
+    other = make_user(provider_a, Role.PROVIDER_ADMIN, "other@alpha.test")
+    with schema_context(provider_a.schema_name):
+        # The administrator made at provisioning is the first brand owner.
+        first = User.objects.get(brand_owner=True)
+        first.set_password(PASSWORD)
+        first.save()
+    by_first, by_other = browser_for(Persona(provider_a, first)), browser_for(other)
+
+    refused = by_other.post("/manage/branding/owners", {"user": other.user.pk, "owner": "on"})
+    granted = by_first.post("/manage/branding/owners", {"user": other.user.pk, "owner": "on"})
+    by_other.post("/manage/branding/owners", {"user": first.pk})  # takes the first one's off
+    last = by_other.post("/manage/branding/owners", {"user": other.user.pk}, follow=True)
+    a_client = by_other.post("/manage/branding/owners", {"user": client_a.user.pk, "owner": "on"})
+    nonsense = by_other.post("/manage/branding/owners", {"user": "9" * 30, "owner": "on"})
+
+    assert (refused.status_code, granted.status_code, nonsense.status_code) == (302, 302, 302)
+    assert 'class="flash flash-error"' in last.content.decode()
+    assert a_client.status_code == 302
+    with schema_context(provider_a.schema_name):
+        owners = set(User.objects.filter(brand_owner=True).values_list("email", flat=True))
+    assert owners == {"other@alpha.test"}
+
+
+def test_the_preview_shows_either_scheme_whatever_the_device(db, admin_a):
+    browser = browser_for(admin_a)
+
+    dark = browser.get("/manage/branding/preview?look=draft&theme=dark").content.decode()
+    odd = browser.get("/manage/branding/preview?theme=sepia").content.decode()
+
+    assert 'data-theme="dark"' in dark
+    assert "data-theme" not in odd.split(">", 2)[1]
