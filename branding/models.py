@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from branding.fonts import CHOICES as FONT_CHOICES
+
 hex_color = RegexValidator(r"^#[0-9a-f]{6}$", _("Enter a colour as #rrggbb, e.g. #1a73e8."))
 
 
@@ -35,6 +37,12 @@ class Brandbook(models.Model):
     )
     density = models.CharField(
         _("density"), max_length=12, choices=Density.choices, default=Density.COMFORTABLE
+    )
+    font_body = models.CharField(
+        _("text font"), max_length=20, choices=FONT_CHOICES, default="system"
+    )
+    font_heading = models.CharField(
+        _("heading font"), max_length=20, choices=FONT_CHOICES, default="system"
     )
     # Shown at the foot of every page: the legal line (company, licence, address) and how to
     # reach support; e-mails to clients start and end with the e-mail header and footer.
@@ -88,6 +96,8 @@ LOOK_FIELDS = (
     "palette",
     "radius",
     "density",
+    "font_body",
+    "font_heading",
     "custom_css",
     "legal_footer",
     "support_phone",

@@ -18,6 +18,8 @@ class Look:
     palette: dict[str, Any] = field(default_factory=dict)
     radius: int = 10
     density: str = "comfortable"
+    font_body: str = "system"
+    font_heading: str = "system"
     custom_css: str = ""
     legal_footer: str = ""
     support_phone: str = ""

@@ -74,7 +74,7 @@ def _cleaned(field: str, value: Any) -> Any:
         return _color(value)
     if field == "palette":
         return _palette(value)
-    if field in ("radius", "density"):
+    if field in ("radius", "density", "font_body", "font_heading"):
         return value
     if field in TEXT_LIMITS:
         text = value.strip() if isinstance(value, str) else ""

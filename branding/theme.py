@@ -9,6 +9,7 @@ request computes a theme, and no provider can be served another's.
 from django.core.cache import cache
 
 from branding.custom_css import FOOTER_GUARD, filter_css
+from branding.fonts import font_faces, font_stack
 from branding.models import Density
 from branding.palette import BASE_TOKENS, PairCheck, Palette, check, complete, site_themes
 from branding.selectors import DRAFT, Look
@@ -57,13 +58,15 @@ def _compile(look: Look, themes: dict[str, Palette]) -> str:
     light = _properties(themes["light"])
     dark = _properties(themes["dark"])
     layout = (
+        f"  --kb-font-body: {font_stack(look.font_body)};\n"
+        f"  --kb-font-heading: {font_stack(look.font_heading)};\n"
         f"  --kb-radius: {look.radius}px;\n"
         f"  --kb-space: {SPACING.get(look.density, '1')};\n"
         "  color-scheme: light;\n"
     )
     own = filter_css(look.custom_css).css + FOOTER_GUARD if look.custom_css else ""
     return (
-        f":root {{\n{light}{layout}}}\n"
+        font_faces({look.font_body, look.font_heading}) + f":root {{\n{light}{layout}}}\n"
         # The client's system setting, unless the client chose light; or the client's choice.
         "@media (prefers-color-scheme: dark) {\n"
         f'  :root:not([data-theme="light"]) {{\n{_indent(dark)}    color-scheme: dark;\n  }}\n'

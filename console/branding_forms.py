@@ -4,6 +4,7 @@ written in any CSS notation (branding.palette reads them); the service checks th
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from branding.fonts import CHOICES as FONT_CHOICES
 from branding.models import IMAGE_FIELDS, Density
 from branding.palette import BASE_TOKENS, SCHEMES
 
@@ -23,6 +24,8 @@ BRAND_COLOURS = ("primary_color", "secondary_color", "accent_color")
 TEXT_FIELDS = (
     "radius",
     "density",
+    "font_body",
+    "font_heading",
     "custom_css",
     "legal_footer",
     "support_phone",
@@ -49,6 +52,9 @@ class BrandbookForm(forms.Form):
     accent_color = colour_field(_("Accent colour"))
     radius = forms.IntegerField(label=_("Corner radius, px"), min_value=0, max_value=24)
     density = forms.ChoiceField(label=_("Density"), choices=Density.choices)
+    # Fonts shipped with Kabinet; left out of a form, the device's own.
+    font_body = forms.ChoiceField(label=_("Text font"), choices=FONT_CHOICES, required=False)
+    font_heading = forms.ChoiceField(label=_("Heading font"), choices=FONT_CHOICES, required=False)
     logo = forms.FileField(label=_("Logo"), required=False, help_text=_("SVG, PNG or WebP"))
     logo_dark = forms.FileField(
         label=_("Logo for the dark scheme"), required=False, help_text=_("SVG, PNG or WebP")
@@ -151,6 +157,8 @@ class BrandbookForm(forms.Form):
     def changes(self) -> dict:
         data = self.cleaned_data
         changes = {name: data[name] for name in TEXT_FIELDS}
+        for name in ("font_body", "font_heading"):
+            changes[name] = changes[name] or "system"
         if not self.strict:
             return changes | {name: data[name] for name in BRAND_COLOURS}
         palette = {}

@@ -4,6 +4,7 @@ version, never another provider's; the client's own choice of light or dark."""
 import re
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -162,3 +163,25 @@ def test_the_client_chooses_dark_or_light_over_the_device(db, provider_a):
     assert '<html lang="ru" data-theme="dark">' in page_dark
     assert "data-theme" not in page_device.split(">", 2)[1]
     assert elsewhere["Location"] == "/"
+
+
+def test_a_chosen_typeface_is_served_from_kabinets_own_files(db, provider_a):
+    with schema_context(provider_a.schema_name):
+        brandbook_update(font_body="pt-sans", font_heading="merriweather")
+        brandbook_publish(user=None, mode="site")
+
+    css, _caching = theme_of(provider_a)
+    faces = re.findall(r"src: url\(([^)]+)\) format\('woff2'\)", css)
+
+    assert '--kb-font-body: "PT Sans", system-ui, sans-serif;' in css
+    assert '--kb-font-heading: "Merriweather", Georgia, serif;' in css
+    assert len(faces) == 8  # two typefaces × regular and bold × Latin and Cyrillic
+    assert all(face.startswith("/static/branding/fonts/") for face in faces)
+    assert all(finders.find(face.removeprefix("/static/")) for face in faces)
+
+
+def test_a_typeface_kabinet_does_not_ship_is_refused(db, provider_a):
+    with schema_context(provider_a.schema_name), pytest.raises(ValidationError) as refused:
+        brandbook_update(font_body="comic-sans")
+
+    assert list(refused.value.message_dict) == ["font_body"]
