@@ -32,7 +32,7 @@ def _log_in(page: Page, base: str, email: str) -> None:
     page.goto(f"{base}/login")
     page.fill("input[name=username]", email)
     page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").first.click()
+    page.locator("main form button[type=submit]").first.click()
     page.wait_for_load_state()
 
 
@@ -58,6 +58,10 @@ def main() -> int:
                     print(f"{base} did not answer ({error}); is `make demo` running?")
                     return 1
                 page.goto(f"{base}/")
+                if "/legal/accept" in page.url:  # the demo's texts, accepted as a client would
+                    page.check("input[name=accept]")
+                    page.locator("main form button[type=submit]").first.click()
+                    page.wait_for_load_state()
                 name = f"{prefix}-home-{width}{'-dark' if scheme == 'dark' else ''}.png"
                 page.screenshot(path=str(OUT / name), full_page=True)
                 print(f"docs/screenshots/{name}")
