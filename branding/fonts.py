@@ -31,14 +31,28 @@ TYPEFACES = {
     "montserrat": Typeface("Montserrat", "system-ui, sans-serif"),
     "merriweather": Typeface("Merriweather", "Georgia, serif"),
 }
-CHOICES = [("system", _("The device's own"))] + [
-    (slug, typeface.family) for slug, typeface in TYPEFACES.items()
+OWN = "own"
+CHOICES = [
+    ("system", _("The device's own")),
+    *((slug, typeface.family) for slug, typeface in TYPEFACES.items()),
+    (OWN, _("Your own, uploaded below")),
 ]
 
 
-def font_stack(slug: str) -> str:
+def font_stack(slug: str, own_family: str = "") -> str:
+    if slug == OWN and own_family:
+        return f'"{own_family}", {SYSTEM_STACK}'
     typeface = TYPEFACES.get(slug)
     return typeface.stack() if typeface else SYSTEM_STACK
+
+
+def own_font_faces(family: str, files: dict[int, str]) -> str:
+    """@font-face rules for the provider's own typeface: weight → its URL on the portal."""
+    return "".join(
+        f'@font-face {{ font-family: "{family}"; font-style: normal; font-weight: {weight}; '
+        f"font-display: swap; src: url({url}); }}\n"
+        for weight, url in sorted(files.items())
+    )
 
 
 def font_faces(slugs: set[str]) -> str:

@@ -61,6 +61,10 @@ class Brandbook(models.Model):
     logo_dark = models.FileField(_("logo for the dark scheme"), upload_to="brand/", blank=True)
     favicon = models.FileField(_("favicon"), upload_to="brand/", blank=True)
     app_icon = models.FileField(_("app icon"), upload_to="brand/", blank=True)
+    # The provider's own typeface (`own` as a font choice), regular and bold, and its family.
+    own_font_regular = models.FileField(_("own font, regular"), upload_to="brand/", blank=True)
+    own_font_bold = models.FileField(_("own font, bold"), upload_to="brand/", blank=True)
+    own_font_family = models.CharField(max_length=60, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -106,12 +110,15 @@ LOOK_FIELDS = (
     "social_links",
     "email_header",
     "email_footer",
+    "own_font_family",
     "logo",
     "logo_dark",
     "favicon",
     "app_icon",
+    "own_font_regular",
+    "own_font_bold",
 )
-IMAGE_FIELDS = ("logo", "logo_dark", "favicon", "app_icon")
+IMAGE_FIELDS = ("logo", "logo_dark", "favicon", "app_icon", "own_font_regular", "own_font_bold")
 
 
 class BrandVersion(models.Model):

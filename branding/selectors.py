@@ -33,6 +33,9 @@ class Look:
     logo_dark: str = ""
     favicon: str = ""
     app_icon: str = ""
+    own_font_regular: str = ""
+    own_font_bold: str = ""
+    own_font_family: str = ""
 
     @classmethod
     def of(cls, version: int, values: dict[str, Any]) -> "Look":

@@ -56,6 +56,8 @@ def brandbook_update(
         raise ValidationError(errors)
     brandbook.full_clean(exclude=list(IMAGE_FIELDS))
     for kind, image in checked.items():
+        if kind == "own_font_regular":
+            brandbook.own_font_family = image.family if image else ""
         file = getattr(brandbook, kind)
         if image is None:
             file.name = ""  # the file stays: published versions may still show it

@@ -7,9 +7,10 @@ request computes a theme, and no provider can be served another's.
 """
 
 from django.core.cache import cache
+from django.urls import reverse
 
 from branding.custom_css import FOOTER_GUARD, filter_css
-from branding.fonts import font_faces, font_stack
+from branding.fonts import OWN, font_faces, font_stack, own_font_faces
 from branding.models import Density
 from branding.palette import BASE_TOKENS, PairCheck, Palette, check, complete, site_themes
 from branding.selectors import DRAFT, Look
@@ -58,15 +59,17 @@ def _compile(look: Look, themes: dict[str, Palette]) -> str:
     light = _properties(themes["light"])
     dark = _properties(themes["dark"])
     layout = (
-        f"  --kb-font-body: {font_stack(look.font_body)};\n"
-        f"  --kb-font-heading: {font_stack(look.font_heading)};\n"
+        f"  --kb-font-body: {font_stack(look.font_body, look.own_font_family)};\n"
+        f"  --kb-font-heading: {font_stack(look.font_heading, look.own_font_family)};\n"
         f"  --kb-radius: {look.radius}px;\n"
         f"  --kb-space: {SPACING.get(look.density, '1')};\n"
         "  color-scheme: light;\n"
     )
     own = filter_css(look.custom_css).css + FOOTER_GUARD if look.custom_css else ""
     return (
-        font_faces({look.font_body, look.font_heading}) + f":root {{\n{light}{layout}}}\n"
+        font_faces({look.font_body, look.font_heading})
+        + _own_font(look)
+        + f":root {{\n{light}{layout}}}\n"
         # The client's system setting, unless the client chose light; or the client's choice.
         "@media (prefers-color-scheme: dark) {\n"
         f'  :root:not([data-theme="light"]) {{\n{_indent(dark)}    color-scheme: dark;\n  }}\n'
@@ -74,6 +77,21 @@ def _compile(look: Look, themes: dict[str, Palette]) -> str:
         f':root[data-theme="dark"] {{\n{dark}  color-scheme: dark;\n}}\n'
         f"{own}"
     )
+
+
+def _own_font(look: Look) -> str:
+    if OWN not in (look.font_body, look.font_heading) or not look.own_font_family:
+        return ""
+    version = look.version if look.version != DRAFT else "0&look=draft"
+    files = {
+        weight: f"{reverse('branding-asset', args=[name])}?v={version}"
+        for weight, name, stored in (
+            (400, "font-regular", look.own_font_regular),
+            (700, "font-bold", look.own_font_bold),
+        )
+        if stored
+    }
+    return own_font_faces(look.own_font_family, files)
 
 
 def _properties(tokens: Palette) -> str:

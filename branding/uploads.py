@@ -1,4 +1,5 @@
-"""Brand images as uploaded by provider staff, checked by what they contain, not by their names.
+"""Brand images and fonts as uploaded by provider staff, checked by what they contain, not by
+their names.
 
 A PNG, WebP or ICO must decode as one, within size and pixel limits (so a decompression bomb is
 refused before it is decoded). An SVG is parsed without DTDs or entities; a script, an event
@@ -8,6 +9,7 @@ was dropped is reported.
 """
 
 import io
+import re
 import warnings
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element, register_namespace, tostring
@@ -16,6 +18,7 @@ from defusedxml import ElementTree as SafeXml
 from defusedxml.common import DefusedXmlException
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from fontTools.ttLib import TTFont
 from PIL import Image
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -47,6 +50,9 @@ SVG_ATTRIBUTES = frozenset(
 )  # fmt: skip
 
 
+FONT_FORMATS = ("woff2", "woff", "ttf", "otf")
+
+
 @dataclass(frozen=True)
 class Kind:
     """What an upload is for: the formats it may be in, its largest size in bytes, and its
@@ -63,6 +69,8 @@ KINDS = {
     "logo_dark": Kind(("svg", "png", "webp"), 512 * 1024),
     "favicon": Kind(("ico", "png", "svg"), 128 * 1024),
     "app_icon": Kind(("png",), 512 * 1024, min_side=192, square=True),
+    "own_font_regular": Kind(FONT_FORMATS, 1024 * 1024),
+    "own_font_bold": Kind(FONT_FORMATS, 1024 * 1024),
 }
 
 
@@ -73,6 +81,7 @@ class CheckedImage:
     width: int = 0
     height: int = 0
     dropped: list[str] = field(default_factory=list)  # what was taken out of an SVG
+    family: str = ""  # a font's family name, as the font itself gives it
 
 
 def checked_image(kind: str, name: str, content: bytes) -> CheckedImage:
@@ -98,6 +107,8 @@ def checked_image(kind: str, name: str, content: bytes) -> CheckedImage:
         )
     if found == "svg":
         return _checked_svg(content)
+    if found in FONT_FORMATS:
+        return _checked_font(content, found)
     if found == "ico":
         _check_ico_entries(content)
     return _checked_raster(content, found, rules)
@@ -110,6 +121,9 @@ def _format_of(content: bytes) -> str | None:
         return "webp"
     if content[:4] == b"\x00\x00\x01\x00":
         return "ico"
+    fonts = {b"wOF2": "woff2", b"wOFF": "woff", b"\x00\x01\x00\x00": "ttf", b"OTTO": "otf"}
+    if content[:4] in fonts:
+        return fonts[content[:4]]
     head = content[:1024].lstrip(b"\xef\xbb\xbf").lstrip()
     if head.startswith((b"<?xml", b"<svg", b"<!--")) and b"<svg" in content[:4096]:
         return "svg"
@@ -167,6 +181,20 @@ def _check_ico_entries(content: bytes) -> None:
                 _("An icon in the file is %(width)s × %(height)s pixels; 256 × 256 at most.")
                 % {"width": width, "height": height}
             )
+
+
+def _checked_font(content: bytes, format_: str) -> CheckedImage:
+    """A font file fontTools can read, with the tables a browser needs, and its family name."""
+    try:
+        font = TTFont(io.BytesIO(content), lazy=False)
+        missing = {"cmap", "head", "hhea", "hmtx", "maxp", "name"} - set(font.keys())
+        family = str(font["name"].getBestFamilyName() or "") if not missing else ""
+    except Exception:  # noqa: BLE001 (fontTools raises many kinds of errors on crafted files)
+        raise ValidationError(_("The font file is damaged or not a font.")) from None
+    if missing:
+        raise ValidationError(_("The font file lacks tables every font has."))
+    family = re.sub(r"[^A-Za-z0-9 \-]", "", family).strip()[:60] or "Brand"
+    return CheckedImage(content, format_, family=family)
 
 
 def _checked_svg(content: bytes) -> CheckedImage:

@@ -55,12 +55,23 @@ def theme_css(request: HttpRequest, version: str) -> HttpResponse:
 
 
 # The images a portal serves, by the name in their URL: /brand/<asset>.
-ASSETS = {"logo": "logo", "logo-dark": "logo_dark", "favicon": "favicon", "icon": "app_icon"}
+ASSETS = {
+    "logo": "logo",
+    "logo-dark": "logo_dark",
+    "favicon": "favicon",
+    "icon": "app_icon",
+    "font-regular": "own_font_regular",
+    "font-bold": "own_font_bold",
+}
 CONTENT_TYPES = {
     "svg": "image/svg+xml",
     "png": "image/png",
     "webp": "image/webp",
     "ico": "image/x-icon",
+    "woff2": "font/woff2",
+    "woff": "font/woff",
+    "ttf": "font/ttf",
+    "otf": "font/otf",
 }
 
 

@@ -106,6 +106,12 @@ class BrandbookForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    own_font_regular = forms.FileField(
+        label=_("Your own font, regular"), required=False, help_text=_("WOFF2, WOFF, TTF or OTF")
+    )
+    own_font_bold = forms.FileField(
+        label=_("Your own font, bold"), required=False, help_text=_("WOFF2, WOFF, TTF or OTF")
+    )
     remove = forms.MultipleChoiceField(
         label=_("Remove"),
         required=False,
@@ -113,6 +119,8 @@ class BrandbookForm(forms.Form):
             ("logo_dark", _("the dark scheme's logo")),
             ("favicon", _("the favicon")),
             ("app_icon", _("the app icon")),
+            ("own_font_regular", _("your own font, regular")),
+            ("own_font_bold", _("your own font, bold")),
         ],
         widget=forms.CheckboxSelectMultiple,
     )

@@ -2,6 +2,7 @@
 version, never another provider's; the client's own choice of light or dark."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -185,3 +186,47 @@ def test_a_typeface_kabinet_does_not_ship_is_refused(db, provider_a):
         brandbook_update(font_body="comic-sans")
 
     assert list(refused.value.message_dict) == ["font_body"]
+
+
+FONT = Path(__file__).resolve().parents[2] / "branding/static/branding/fonts/inter"
+
+
+def test_the_providers_own_font_is_checked_and_served_from_its_own_portal(
+    db, provider_a, provider_b
+):
+    regular = (FONT / "inter-latin-400-normal.woff2").read_bytes()
+    bold = (FONT / "inter-latin-700-normal.woff2").read_bytes()
+    with schema_context(provider_a.schema_name):
+        brandbook_update(
+            font_body="own",
+            images={
+                "own_font_regular": ("brand.woff2", regular),
+                "own_font_bold": ("b.woff2", bold),
+            },
+        )
+        brandbook_publish(user=None, mode="site")
+
+    css, _caching = theme_of(provider_a)
+    font = Client(HTTP_HOST=host_of(provider_a)).get("/brand/font-regular?v=2")
+
+    assert '--kb-font-body: "Inter", system-ui' in css
+    assert 'font-family: "Inter"; font-style: normal; font-weight: 700' in css
+    assert "src: url(/brand/font-bold?v=2)" in css
+    assert (font.status_code, font["Content-Type"]) == (200, "font/woff2")
+    assert Client(HTTP_HOST=host_of(provider_b)).get("/brand/font-regular").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("brand.woff2", b"<script>alert(1)</script>"),
+        ("brand.woff2", b"wOF2" + b"\0" * 60),
+        ("brand.ttf", (FONT / "inter-latin-400-normal.woff2").read_bytes()),
+    ],
+    ids=["a script", "a cut-off font", "a WOFF2 named .ttf"],
+)
+def test_a_bad_font_file_is_refused(db, provider_a, name, content):
+    with schema_context(provider_a.schema_name), pytest.raises(ValidationError) as refused:
+        brandbook_update(images={"own_font_regular": (name, content)})
+
+    assert list(refused.value.message_dict) == ["own_font_regular"]
