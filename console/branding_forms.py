@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from branding.fonts import CHOICES as FONT_CHOICES
-from branding.models import IMAGE_FIELDS, Density
+from branding.models import IMAGE_FIELDS, LOOK_FIELDS, Density
 from branding.palette import BASE_TOKENS, SCHEMES
 
 TOKEN_LABELS = {
@@ -21,19 +21,11 @@ TOKEN_LABELS = {
 }
 SCHEME_LABELS = {"light": _("light"), "dark": _("dark")}
 BRAND_COLOURS = ("primary_color", "secondary_color", "accent_color")
-TEXT_FIELDS = (
-    "radius",
-    "density",
-    "font_body",
-    "font_heading",
-    "custom_css",
-    "legal_footer",
-    "support_phone",
-    "support_email",
-    "support_chat_url",
-    "social_links",
-    "email_header",
-    "email_footer",
+# What the form edits as it is given; colours, palettes and files are handled on their own.
+TEXT_FIELDS = tuple(
+    name
+    for name in LOOK_FIELDS
+    if name not in {*BRAND_COLOURS, *IMAGE_FIELDS, "background_color", "palette", "own_font_family"}
 )
 
 

@@ -4,7 +4,6 @@ run, break out, move things or hide the legal footer is taken out, and each remo
 import re
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django_tenants.utils import schema_context
 
@@ -13,13 +12,6 @@ from branding.services import brandbook_publish, brandbook_update
 from tenants.users.models import Role
 from tests.cabinet.test_home import browser_for
 from tests.conftest import host_of, make_user
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_plain_rules_are_kept_under_the_portals_own_scope():

@@ -1,8 +1,6 @@
 """Legal texts: published by the provider as versions, accepted at registration and again when
 one changes, each acceptance kept with its moment and version; shown sanitised."""
 
-import pytest
-from django.core.cache import cache
 from django.test import Client
 from django_tenants.utils import schema_context
 
@@ -12,13 +10,6 @@ from tenants.users.models import Role
 from tests.cabinet.factories import make_account
 from tests.cabinet.test_home import browser_for
 from tests.conftest import host_of, make_user
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def publish(provider, kind: str, body: str, title: str = "Условия"):

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django_tenants.utils import schema_context
@@ -14,28 +13,10 @@ from django_tenants.utils import schema_context
 from branding import theme
 from branding.selectors import brandbook_get
 from branding.services import brandbook_publish, brandbook_update
+from tests.branding.palettes import STRICT_LIGHT
 from tests.conftest import host_of
 
-STRICT = {
-    "light": {
-        "primary": "#0b6e4f",
-        "secondary": "#1d3557",
-        "accent": "#f4a261",
-        "background": "#f2f7f5",
-        "surface": "#ffffff",
-        "text": "#10231c",
-        "success": "#2a7d4f",
-        "warning": "#e9a23b",
-        "danger": "#b3261e",
-    }
-}
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+STRICT = {"light": STRICT_LIGHT}
 
 
 def theme_of(provider) -> tuple[str, str]:

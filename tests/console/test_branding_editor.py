@@ -4,35 +4,15 @@ strict pairs published only when acknowledged, and any earlier version published
 
 import re
 
-import pytest
-from django.core.cache import cache
 from django.test import Client
 from django_tenants.utils import schema_context
 
 from branding.models import BrandVersion
 from branding.selectors import brandbook_get, live_look
 from tenants.users.models import Role, User
+from tests.branding.palettes import STRICT_LIGHT
 from tests.cabinet.test_home import browser_for
 from tests.conftest import PASSWORD, Persona, host_of, make_user
-
-STRICT_LIGHT = {
-    "primary": "#0b6e4f",
-    "secondary": "#1d3557",
-    "accent": "#f4a261",
-    "background": "#f2f7f5",
-    "surface": "#ffffff",
-    "text": "#10231c",
-    "success": "#2a7d4f",
-    "warning": "#e9a23b",
-    "danger": "#b3261e",
-}
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def draft_form(**changes) -> dict:
