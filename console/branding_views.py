@@ -33,6 +33,7 @@ from branding.uploads import KINDS
 from console.branding_forms import BRAND_COLOURS, BrandbookForm
 from tenants.models import BrandMode, Provider
 from tenants.users.access import role_required
+from tenants.users.audit import audit_record
 from tenants.users.models import PROVIDER_STAFF_ROLES, Role, User
 
 
@@ -59,6 +60,8 @@ def manage_branding(request: HttpRequest) -> HttpResponse:
         strict=mode == BrandMode.STRICT,
     )
     if posted and form.is_valid() and _saved(form):
+        changed = sorted(name for name in form.changed_data if name != "remove")
+        audit_record(request, "branding.draft_saved", after={"fields": changed})
         messages.success(request, _("The draft is saved; publish it when it looks right."))
         return redirect("console-manage-branding")
     if posted:
@@ -121,6 +124,11 @@ def manage_branding_publish(request: HttpRequest) -> HttpResponse:
     except PublishRefused as refused:
         messages.error(request, str(refused))
     else:
+        audit_record(
+            request,
+            "branding.published",
+            after={"version": version.number, "acknowledged": len(version.acknowledged)},
+        )
         messages.success(request, _("Version %(number)s is live.") % {"number": version.number})
     return redirect("console-manage-branding")
 
@@ -136,6 +144,12 @@ def manage_branding_restore(request: HttpRequest, number: int) -> HttpResponse:
     except PublishRefused as refused:
         messages.error(request, str(refused))
     else:
+        audit_record(
+            request,
+            "branding.restored",
+            before={"version": number},
+            after={"version": version.number},
+        )
         messages.success(
             request,
             _("The look of version %(old)s is live again, as version %(new)s.")
@@ -157,6 +171,12 @@ def manage_brand_owners(request: HttpRequest) -> HttpResponse:
     except PublishRefused as refused:
         messages.error(request, str(refused))
     else:
+        audit_record(
+            request,
+            "users.brand_owner",
+            wanted,
+            after={"brand_owner": request.POST.get("owner") == "on"},
+        )
         messages.success(request, _("Saved."))
     return redirect("console-manage-branding")
 

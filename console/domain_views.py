@@ -23,6 +23,7 @@ from tenants.domains import (
 from tenants.hosts import canonical_host, display_host
 from tenants.models import Domain, DomainClaim, Provider
 from tenants.users.access import role_required
+from tenants.users.audit import audit_record
 from tenants.users.models import Role
 
 
@@ -49,6 +50,7 @@ def manage_domains(request: HttpRequest) -> HttpResponse:
                 except ValidationError as invalid:
                     form.add_error("domain", invalid.message_dict["domain"])
                 else:
+                    audit_record(request, "domains.claimed", form.cleaned_data["domain"])
                     messages.success(request, _("Publish the TXT record below, then check it."))
                     return redirect("console-manage-domains")
         else:
@@ -85,12 +87,15 @@ def _act(request: HttpRequest, provider: Provider, action: str, host: str) -> No
                 claim.refresh_from_db()
                 messages.error(request, claim.last_error)
             else:
+                audit_record(request, "domains.proven", host)
                 messages.success(request, _("%(name)s is yours and answers now.") % {"name": name})
         elif action == "primary":
             domain_make_primary(provider=provider, host=host)
+            audit_record(request, "domains.primary", host)
             messages.success(request, _("%(name)s is the primary domain.") % {"name": name})
         elif action == "remove":
             domain_remove(provider=provider, host=host)
+            audit_record(request, "domains.removed", host)
             messages.success(request, _("%(name)s is removed.") % {"name": name})
     except ValidationError as refused:
         messages.error(request, " ".join(refused.messages))

@@ -26,6 +26,7 @@ from connectors.models import GatewayKind
 from console.forms import OnlinePaymentFilterForm, PaymentGatewayForm
 from tenants.models import Provider
 from tenants.users.access import role_required
+from tenants.users.audit import audit_record
 from tenants.users.models import PROVIDER_STAFF_ROLES, Role
 
 
@@ -76,17 +77,32 @@ def manage_payment_gateway(request: HttpRequest) -> HttpResponse:
             payment_mode=data["payment_mode"],
             receipt_contact=data["receipt_contact"],
         )
+        before = _shown(gateway)
         try:
-            payment_gateway_save(settings=settings, currency=provider.currency)
+            saved = payment_gateway_save(settings=settings, currency=provider.currency)
         except ValidationError as invalid:
             for field, errors in invalid.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
+            keys = any(settings.secrets.values())
+            after = _shown(saved) | {"keys": "replaced" if keys else "kept"}
+            audit_record(request, "payments.gateway_saved", saved.kind, before=before, after=after)
             messages.success(request, _("Saved."))
             return redirect("console-manage-payment-gateway")
     context = {"form": form, "gateway": gateway}
     status = 400 if form.errors else 200
     return render(request, "console/manage_payment_gateway.html", context, status=status)
+
+
+def _shown(gateway) -> dict:
+    """The gateway's settings as the audit log may keep them: never a key."""
+    return {
+        "kind": gateway.kind,
+        "mode": gateway.mode,
+        "min_amount": str(gateway.min_amount),
+        "max_amount": str(gateway.max_amount),
+        "purposes": list(gateway.purposes),
+    }
 
 
 @require_safe

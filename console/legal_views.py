@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from branding.legal import legal_current, legal_publish
 from branding.models import LegalDocument, LegalKind
 from tenants.users.access import role_required
+from tenants.users.audit import audit_record
 from tenants.users.models import Role
 
 
@@ -51,6 +52,9 @@ def manage_legal(request: HttpRequest) -> HttpResponse:
             for field, errors in invalid.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
+            audit_record(
+                request, "legal.published", document.kind, after={"version": document.version}
+            )
             messages.success(
                 request,
                 _("Version %(version)s of “%(title)s” is published.")

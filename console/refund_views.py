@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from cabinet.payments.models import OnlinePayment, RefundStatus
 from cabinet.payments.refunds import RefundRefused, payment_refund
 from tenants.users.access import role_required
+from tenants.users.audit import audit_record
 from tenants.users.models import PROVIDER_STAFF_ROLES
 
 
@@ -47,6 +48,12 @@ def manage_payment(request: HttpRequest, payment_id) -> HttpResponse:
         except RefundRefused as refused:
             form.add_error(None, str(refused))
         else:
+            audit_record(
+                request,
+                "payments.refund",
+                str(payment.pk),
+                after={"amount": str(refund.amount), "status": refund.status},
+            )
             if refund.status == RefundStatus.SUCCEEDED:
                 messages.success(request, _("Refunded; billing takes it off the balance."))
             else:

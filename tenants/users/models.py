@@ -130,3 +130,25 @@ class ApiToken(models.Model):
     @classmethod
     def new_token(cls) -> str:
         return cls.PREFIX + secrets.token_urlsafe(32)
+
+
+class AuditEntry(models.Model):
+    """Who changed a setting or did something sensitive, what, when, and how it stood before
+    and after. Kept in the schema it happened in: a provider's in its own, the platform's in
+    the public one. Never holds a secret: callers pass what may be shown."""
+
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    actor_email = models.EmailField(blank=True)  # kept when the user is gone
+    action = models.CharField(max_length=60)
+    subject = models.CharField(max_length=200, blank=True)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["action", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.subject}"
