@@ -5,7 +5,9 @@ and each acceptance is kept with its moment and version.
 
 Whether a client has something new to accept is asked on every client page, so the current
 versions are kept in the (schema-keyed) cache and the answer in the client's session: a page
-costs no query unless a text has changed since the client last accepted.
+costs no query unless a text has changed since the client last accepted. Each process may keep
+its own cache, so a new version reaches every process within CURRENT_SECONDS; the pages that
+show and accept the texts read them from the database, and never act on a stale list.
 """
 
 import markdown
@@ -19,17 +21,19 @@ from django.utils.translation import gettext as _
 from branding.models import LegalAcceptance, LegalDocument, LegalKind
 
 CURRENT_KEY = "branding:legal:current"
+CURRENT_SECONDS = 30
 SESSION_KEY = "legal_accepted"
 
 
-def legal_current() -> dict[str, LegalDocument]:
-    """The newest version of each kind there is, by kind."""
-    current = cache.get(CURRENT_KEY)
+def legal_current(*, fresh: bool = False) -> dict[str, LegalDocument]:
+    """The newest version of each kind there is, by kind: as this process last saw it (at most
+    CURRENT_SECONDS ago), or `fresh` from the database."""
+    current = None if fresh else cache.get(CURRENT_KEY)
     if current is None:
         current = {}
         for document in LegalDocument.objects.order_by("kind", "-version"):
             current.setdefault(document.kind, document)
-        cache.set(CURRENT_KEY, current, 3600)
+        cache.set(CURRENT_KEY, current, CURRENT_SECONDS)
     return current
 
 
@@ -64,9 +68,9 @@ def legal_publish(*, kind: str, title: str, body: str, user) -> LegalDocument:
     return document
 
 
-def legal_to_accept(user) -> list[LegalDocument]:
+def legal_to_accept(user, *, fresh: bool = False) -> list[LegalDocument]:
     """The current versions this client has not accepted."""
-    current = legal_current()
+    current = legal_current(fresh=fresh)
     accepted = set(
         LegalAcceptance.objects.filter(
             user=user, document__in=[document.pk for document in current.values()]
@@ -100,5 +104,5 @@ def legal_pending(request: HttpRequest) -> bool:
 
 
 def legal_remember(request: HttpRequest) -> None:
-    """The client has accepted everything current."""
+    """The client has accepted everything current (the list just read from the database)."""
     request.session[SESSION_KEY] = legal_signature()

@@ -310,7 +310,7 @@ def register_confirm(request: HttpRequest) -> HttpResponse:
         return redirect("cabinet-register")
     posted = request.method == "POST"
     form = RegistrationFinishForm(request.POST if posted else None, initial={"email": code.sent_to})
-    documents = list(legal_current().values())
+    documents = list(legal_current(fresh=True).values())
     if documents:
         form.fields["accept"] = forms.BooleanField(
             label=_("I accept the documents listed above"),

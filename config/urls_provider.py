@@ -15,7 +15,7 @@ from branding import views as branding_views
 from cabinet import auto_top_up_views, payment_views, service_views
 from cabinet import views as cabinet_views
 from config.health import health
-from console import audit_views, domain_views, gateway_views, refund_views
+from console import audit_views, domain_views, gateway_views, module_views, refund_views
 from console import branding_views as branding_console
 from console import legal_views as console_legal
 from console import views as console_views
@@ -123,6 +123,7 @@ urlpatterns = [
     ),
     path("manage/domains/", domain_views.manage_domains, name="console-manage-domains"),
     path("manage/audit/", audit_views.manage_audit, name="console-manage-audit"),
+    path("manage/modules/", module_views.manage_modules, name="console-manage-modules"),
     path("manage/branding/", branding_console.manage_branding, name="console-manage-branding"),
     path(
         "manage/branding/publish",

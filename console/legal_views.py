@@ -35,7 +35,7 @@ class LegalForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 @role_required(Role.PROVIDER_ADMIN)
 def manage_legal(request: HttpRequest) -> HttpResponse:
-    current = legal_current()
+    current = legal_current(fresh=True)
     wanted = request.GET.get("kind") or LegalKind.TERMS
     base = current.get(wanted)
     initial = {

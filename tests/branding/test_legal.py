@@ -1,6 +1,7 @@
 """Legal texts: published by the provider as versions, accepted at registration and again when
 one changes, each acceptance kept with its moment and version; shown sanitised."""
 
+from django.core.cache import cache
 from django.test import Client
 from django_tenants.utils import schema_context
 
@@ -80,3 +81,36 @@ def test_staff_are_not_held_by_the_clients_texts(db, provider_a):
     admin = browser_for(make_user(provider_a, Role.PROVIDER_ADMIN, "admin@alpha.test"))
 
     assert admin.get("/manage/").status_code == 200
+
+
+def test_a_process_that_has_not_seen_the_new_version_still_records_its_acceptance(
+    db, provider_a, client_a
+):
+    """Another web process keeps the versions it last saw for a while; accepting reads them from
+    the database, so an acceptance is never lost and only what was shown is accepted."""
+    with schema_context(provider_a.schema_name):
+        account = make_account()
+        from cabinet.accounts.services import account_access_grant
+
+        account_access_grant(user=client_a.user, account=account, role="owner")
+    first = publish(provider_a, "terms", "Версия 1")
+    browser = browser_for(client_a)
+    browser.post("/legal/accept", {"accept": "on", "shown": str(first.pk)})
+    stale = cache.get("branding:legal:current")
+    second = publish(provider_a, "terms", "Версия 2")
+    cache.set("branding:legal:current", stale, 30)  # as in a process that missed the news
+
+    page = browser.get("/legal/accept").content.decode()
+    changed = browser.post("/legal/accept", {"accept": "on", "shown": str(first.pk)})
+    accepted = browser.post("/legal/accept", {"accept": "on", "shown": str(second.pk)})
+
+    assert "версия 2" in page or "version 2" in page
+    assert changed.status_code == 200
+    assert accepted.status_code == 302
+    with schema_context(provider_a.schema_name):
+        versions = sorted(
+            LegalAcceptance.objects.filter(user=client_a.user).values_list(
+                "document__version", flat=True
+            )
+        )
+    assert versions == [1, 2]
