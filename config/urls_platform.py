@@ -12,5 +12,10 @@ urlpatterns = [
     path("api/v1/me", CurrentUserGetApi.as_view(), name="api-me-get"),
     path("health", health, name="health"),
     path("tls/allowed", tls_allowed, name="tls-allowed"),
+    path(
+        "providers/<int:provider_id>/status",
+        console_views.platform_provider_status,
+        name="platform-provider-status",
+    ),
     path("", include("tenants.users.urls")),
 ]

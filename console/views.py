@@ -32,11 +32,12 @@ from console.forms import (
     ExchangeFileForm,
     PlanShowcaseForm,
 )
-from tenants.models import Provider
+from tenants.models import Provider, ProviderStatus
 from tenants.selectors import provider_list_for
 from tenants.tasks import provider_task_send
 from tenants.users.access import role_required
-from tenants.users.models import PLATFORM_ROLES, PROVIDER_STAFF_ROLES, User
+from tenants.users.audit import audit_record
+from tenants.users.models import PLATFORM_ROLES, PROVIDER_STAFF_ROLES, Role, User
 
 
 def _provider(request: HttpRequest) -> Provider:
@@ -90,6 +91,34 @@ def manage_import(request: HttpRequest, import_id: UUID) -> HttpResponse:
 def platform_home(request: HttpRequest) -> HttpResponse:
     providers = provider_list_for(user=cast(User, request.user))
     return render(request, "console/platform_home.html", {"providers": providers})
+
+
+@require_POST
+@role_required(Role.OPERATOR)
+def platform_provider_status(request: HttpRequest, provider_id: int) -> HttpResponse:
+    """An operator suspends a provider (its portal shows a maintenance page, its data stays as
+    it is) or resumes it; audited in the platform's own log."""
+    provider = get_object_or_404(Provider, pk=provider_id)
+    wanted = request.POST.get("status", "")
+    if wanted not in (ProviderStatus.ACTIVE, ProviderStatus.SUSPENDED):
+        messages.error(request, _("Choose to suspend or to resume."))
+        return redirect("home")
+    before = provider.status
+    provider.status = wanted
+    provider.save(update_fields=["status"])
+    audit_record(
+        request,
+        "providers.status",
+        provider.slug,
+        before={"status": before},
+        after={"status": wanted},
+    )
+    messages.success(
+        request,
+        _("%(name)s: %(status)s.")
+        % {"name": provider.name, "status": provider.get_status_display()},
+    )
+    return redirect("home")
 
 
 @require_safe
