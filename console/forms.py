@@ -63,7 +63,9 @@ class ClientInviteForm(forms.Form):
 
 
 class ClientSearchForm(forms.Form):
-    q = forms.CharField(label=_("Contract number or name"), max_length=100, required=False)
+    q = forms.CharField(
+        label=_("Contract number, name, INN, e-mail or phone"), max_length=100, required=False
+    )
 
 
 class AnnouncementForm(forms.ModelForm):

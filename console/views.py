@@ -4,7 +4,6 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from cabinet.accounts.invitations import (
     invitation_send,
 )
 from cabinet.accounts.models import AccountAccess, ClientAccount
+from cabinet.accounts.selectors import client_accounts_matching
 from cabinet.accounts.tasks import client_invite_all_task
 from cabinet.announcements.models import Announcement
 from cabinet.catalog.models import Plan
@@ -125,10 +125,8 @@ def platform_provider_status(request: HttpRequest, provider_id: int) -> HttpResp
 @role_required(*PROVIDER_STAFF_ROLES)
 def manage_clients(request: HttpRequest) -> HttpResponse:
     form = ClientSearchForm(request.GET)
-    accounts = ClientAccount.objects.all()
-    if form.is_valid() and form.cleaned_data["q"]:
-        query = form.cleaned_data["q"].strip()
-        accounts = accounts.filter(Q(number__icontains=query) | Q(holder_name__icontains=query))
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    accounts = client_accounts_matching(query)
     page = Paginator(accounts, 50).get_page(request.GET.get("page"))
     context = {
         "form": form,

@@ -1,12 +1,14 @@
 """Reading client accounts: which ones a user may see, and the balance the way the provider's
 data mode says."""
 
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
+from django.db.models import F, Func, Q, QuerySet, Value
 
 from cabinet.accounts.models import AccountAccess, ClientAccount
 from connectors.billing.base import BillingConnector
@@ -77,3 +79,28 @@ def account_access_of(*, user: Any, account_id: Any) -> AccountAccess | None:
         .filter(user=user, account_id=account_id)
         .first()
     )
+
+
+def client_accounts_matching(query: str) -> QuerySet[ClientAccount]:
+    """Accounts a staff member's search names: by contract number, holder's name, INN, the
+    account's or its users' e-mail, or phone whatever way it is written (+7 (800) 555… finds
+    78005…)."""
+    query = query.strip()
+    accounts = ClientAccount.objects.all()
+    if not query:
+        return accounts
+    found = (
+        Q(number__icontains=query)
+        | Q(holder_name__icontains=query)
+        | Q(email__iexact=query)
+        | Q(accesses__user__email__iexact=query)
+    )
+    digits = re.sub(r"\D", "", query)
+    if digits and len(digits) >= 5 and not re.search(r"[^\d\s()+\-.]", query):
+        found |= Q(inn__startswith=digits) | Q(phone_digits__contains=digits)
+        accounts = accounts.annotate(
+            phone_digits=Func(
+                F("phone"), Value(r"\D"), Value(""), Value("g"), function="regexp_replace"
+            )
+        )
+    return accounts.filter(found).distinct()

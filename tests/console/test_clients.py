@@ -10,6 +10,7 @@ from cabinet.accounts.models import AccountAccess
 from cabinet.accounts.services import account_access_grant
 from tenants.users.models import Role, User
 from tests.cabinet.factories import make_account
+from tests.cabinet.test_home import browser_for
 from tests.conftest import host_of, make_user
 from tests.console.test_imports import staff_browser
 
@@ -165,3 +166,30 @@ def test_the_client_list_queries_stay_flat(admin_a, django_assert_max_num_querie
     # Routing (3), session, user, count, page, who logs in, accounts without users, brandbook.
     with django_assert_max_num_queries(10):
         assert browser.get("/manage/clients/").status_code == 200
+
+
+def test_staff_find_a_client_by_inn_e_mail_or_phone_however_written(db, provider_a, provider_b):
+    staff = browser_for(make_user(provider_a, Role.PROVIDER_STAFF, "desk@alpha.test"))
+    holder = make_user(provider_a, Role.CLIENT, "owner@firm.example")
+    with schema_context(provider_a.schema_name):
+        firm = make_account(
+            "acc:firm",
+            number="Ю-501",
+            holder_name="ООО «Ромашка»",
+            inn="7701234567",
+            phone="+7 (800) 555-35-35",
+        )
+        make_account("acc:other", number="Ф-9", holder_name="Петров П. П.")
+        account_access_grant(user=holder.user, account=firm, role="owner")
+    with schema_context(provider_b.schema_name):
+        make_account("acc:b", number="B-1", holder_name="Bravo Client", inn="7701234567")
+
+    def found(query: str) -> str:
+        return staff.get("/manage/clients/", {"q": query}).content.decode()
+
+    for query in ("7701234567", "OWNER@firm.example", "8005553535", "+7 800 555 35 35", "ромашка"):
+        page = found(query)
+        assert "Ю-501" in page, query
+        assert "Ф-9" not in page, query
+        assert "B-1" not in page, query
+    assert staff.get("/manage/clients/", {"q": "%_\\'\" ;--" * 8}).status_code == 200
