@@ -56,11 +56,20 @@ def _from_yookassa(address: str | None) -> bool:
     )
 
 
-class YooKassaNotificationApi(APIView):
+class GatewayNotificationApi(APIView):
+    """A gateway's call: no Kabinet login, the body taken raw (its signature covers the bytes),
+    and the request's own checks decide what it is worth."""
+
     authentication_classes: list = []
     permission_classes = [AllowAny]
     parser_classes = [RawParser]
 
+    @staticmethod
+    def raw_body(request: Request) -> bytes:
+        return request.data if isinstance(request.data, bytes) else b""
+
+
+class YooKassaNotificationApi(GatewayNotificationApi):
     @extend_schema(exclude=True)  # YooKassa's format, not Kabinet's API
     def post(self, request: Request) -> Response:
         provider = getattr(request._request, "provider", None)
@@ -68,7 +77,7 @@ class YooKassaNotificationApi(APIView):
         if provider is None or not _from_yookassa(address):
             logger.warning("payment notification refused from %s", address)
             return Response({"detail": "not found"}, status=status.HTTP_404_NOT_FOUND)
-        raw = request.data if isinstance(request.data, bytes) else b""
+        raw = self.raw_body(request)
         try:
             if len(raw) > MAX_NOTIFICATION_BYTES:
                 raise ValueError("too large")
@@ -81,18 +90,14 @@ class YooKassaNotificationApi(APIView):
         return _settle(provider, payment, payment_id)
 
 
-class StripeWebhookApi(APIView):
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
-    parser_classes = [RawParser]
-
+class StripeWebhookApi(GatewayNotificationApi):
     @extend_schema(exclude=True)  # Stripe's format, not Kabinet's API
     def post(self, request: Request) -> Response:
         provider = getattr(request._request, "provider", None)
         gateway = payment_gateway_for(GatewayKind.STRIPE) if provider is not None else None
         if provider is None or gateway is None:
             return Response({"detail": "not found"}, status=status.HTTP_404_NOT_FOUND)
-        raw = request.data if isinstance(request.data, bytes) else b""
+        raw = self.raw_body(request)
         signature = request.headers.get("Stripe-Signature", "")
         if len(raw) > MAX_NOTIFICATION_BYTES:
             return Response({"detail": "too large"}, status=status.HTTP_400_BAD_REQUEST)

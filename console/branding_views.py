@@ -5,8 +5,10 @@ publishing makes the draft what clients see, and any earlier version can be publ
 Provider staff may look; a provider admin edits a `site` brandbook, and only the brand owner a
 `strict` one."""
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import cast
+from functools import wraps
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -37,16 +39,29 @@ from tenants.users.audit import audit_record
 from tenants.users.models import PROVIDER_STAFF_ROLES, Role, User
 
 
+def brand_editors_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Provider staff may look at the brand; changing it is for those brand_editable_by allows."""
+
+    @role_required(*PROVIDER_STAFF_ROLES)
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        provider = cast(Provider, getattr(request, "provider", None))
+        changing = request.method not in ("GET", "HEAD")
+        if changing and not brand_editable_by(request.user, provider.brand_mode):
+            return render(request, "errors/forbidden.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
 @require_http_methods(["GET", "POST"])
-@role_required(*PROVIDER_STAFF_ROLES)
+@brand_editors_only
 def manage_branding(request: HttpRequest) -> HttpResponse:
     provider = cast(Provider, getattr(request, "provider", None))
     mode = provider.brand_mode
     editable = brand_editable_by(request.user, mode)
     brandbook = brandbook_get()
     posted = request.method == "POST"
-    if posted and not editable:
-        return render(request, "errors/forbidden.html", status=403)
     initial = BrandbookForm.initial_of(brandbook)
     if mode == BrandMode.STRICT and not brandbook.palette.get("light"):
         # A strict brandbook without its own colours yet starts from the derived ones.
@@ -110,11 +125,9 @@ def _saved(form: BrandbookForm) -> bool:
 
 
 @require_POST
-@role_required(*PROVIDER_STAFF_ROLES)
+@brand_editors_only
 def manage_branding_publish(request: HttpRequest) -> HttpResponse:
     provider = cast(Provider, getattr(request, "provider", None))
-    if not brand_editable_by(request.user, provider.brand_mode):
-        return render(request, "errors/forbidden.html", status=403)
     try:
         version = brandbook_publish(
             user=request.user,
@@ -134,11 +147,8 @@ def manage_branding_publish(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(*PROVIDER_STAFF_ROLES)
+@brand_editors_only
 def manage_branding_restore(request: HttpRequest, number: int) -> HttpResponse:
-    provider = cast(Provider, getattr(request, "provider", None))
-    if not brand_editable_by(request.user, provider.brand_mode):
-        return render(request, "errors/forbidden.html", status=403)
     try:
         version = brand_version_restore(number=number, user=request.user)
     except PublishRefused as refused:

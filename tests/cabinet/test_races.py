@@ -292,26 +292,10 @@ def test_many_stripe_events_at_once_credit_a_payment_once(
     hooks = Receiver()
     try:
         gateway = stripe_for(persona.provider, stripe_sandbox, hooks, "racer")
-        session = StripeAccount(
+        stripe = StripeAccount(
             secret_key=gateway.credentials["secret_key"], api_url=stripe_sandbox, timeout=5
-        ).create_checkout(
-            {
-                "mode": "payment",
-                "line_items": [
-                    {
-                        "price_data": {
-                            "currency": "rub",
-                            "unit_amount": 10000,
-                            "product_data": {"name": "Top-up"},
-                        },
-                        "quantity": 1,
-                    }
-                ],
-                "success_url": "https://alpha.example/pay/",
-                "cancel_url": "https://alpha.example/pay/",
-            },
-            idempotency_key="stripe-race-1",
         )
+        session = checkout_of_100(stripe)
         with schema_context(persona.provider.schema_name):
             OnlinePayment.objects.create(
                 account=account,
@@ -349,6 +333,31 @@ def test_many_stripe_events_at_once_credit_a_payment_once(
             PaymentGateway.objects.all().delete()
 
 
+def checkout_of_100(stripe: StripeAccount, customer: str = ""):
+    """A Checkout Session for 100.00 RUB; with a customer, the card paying it is kept for them."""
+    params = {
+        "mode": "payment",
+        "line_items": [
+            {
+                "price_data": {
+                    "currency": "rub",
+                    "unit_amount": 10000,
+                    "product_data": {"name": "Top-up"},
+                },
+                "quantity": 1,
+            }
+        ],
+        "success_url": "https://alpha.example/pay/",
+        "cancel_url": "https://alpha.example/pay/",
+    }
+    if customer:
+        params |= {
+            "customer": customer,
+            "payment_intent_data": {"setup_future_usage": "off_session"},
+        }
+    return stripe.create_checkout(params, idempotency_key=f"race-{uuid.uuid4()}")
+
+
 @pytest.fixture
 def committed_card(committed_subscriber, stripe_sandbox, settings):
     """Provider A on Stripe; acc:race has a card kept at the sandbox and a payment of 300.00 due
@@ -363,26 +372,7 @@ def committed_card(committed_subscriber, stripe_sandbox, settings):
     customer = stripe.create_customer(
         {"email": "racer@alpha.test"}, idempotency_key=f"race-cus-{uuid.uuid4()}"
     )
-    session = stripe.create_checkout(
-        {
-            "mode": "payment",
-            "customer": customer.id,
-            "line_items": [
-                {
-                    "price_data": {
-                        "currency": "rub",
-                        "unit_amount": 10000,
-                        "product_data": {"name": "Top-up"},
-                    },
-                    "quantity": 1,
-                }
-            ],
-            "payment_intent_data": {"setup_future_usage": "off_session"},
-            "success_url": "https://alpha.example/pay/",
-            "cancel_url": "https://alpha.example/pay/",
-        },
-        idempotency_key=f"race-keep-{uuid.uuid4()}",
-    )
+    session = checkout_of_100(stripe, customer=customer.id)
     assert pay_on_stripe(session.url).status_code == 303
     method = stripe.find_checkout(session.id).payment_intent.payment_method
     with schema_context(persona.provider.schema_name):

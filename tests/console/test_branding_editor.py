@@ -45,6 +45,15 @@ def strict(provider) -> None:
     provider.save()
 
 
+def strict_with_owner(provider):
+    """The provider's brandbook made strict, and an administrator who is its brand owner."""
+    strict(provider)
+    owner = make_user(provider, Role.PROVIDER_ADMIN, "brand@alpha.test")
+    with schema_context(provider.schema_name):
+        User.objects.filter(pk=owner.user.pk).update(brand_owner=True)
+    return owner
+
+
 def test_a_saved_draft_reaches_clients_only_when_published(db, admin_a):
     browser = browser_for(admin_a)
 
@@ -92,10 +101,7 @@ def test_the_editor_shows_each_pair_and_a_bad_colour_is_a_field_error(db, admin_
 
 
 def test_a_strict_brandbook_is_the_brand_owners_alone(db, admin_a, provider_a):
-    strict(provider_a)
-    owner = make_user(provider_a, Role.PROVIDER_ADMIN, "brand@alpha.test")
-    with schema_context(provider_a.schema_name):
-        User.objects.filter(pk=owner.user.pk).update(brand_owner=True)
+    owner = strict_with_owner(provider_a)
     staff = make_user(provider_a, Role.PROVIDER_STAFF, "staff@alpha.test")
 
     by_admin = browser_for(admin_a).post("/manage/branding/", strict_form())
@@ -117,10 +123,7 @@ def test_a_strict_brandbook_is_the_brand_owners_alone(db, admin_a, provider_a):
 
 
 def test_a_failing_strict_palette_is_published_only_when_acknowledged(db, provider_a):
-    strict(provider_a)
-    owner = make_user(provider_a, Role.PROVIDER_ADMIN, "brand@alpha.test")
-    with schema_context(provider_a.schema_name):
-        User.objects.filter(pk=owner.user.pk).update(brand_owner=True)
+    owner = strict_with_owner(provider_a)
     browser = browser_for(owner)
     browser.post("/manage/branding/", strict_form(light_text="#9a9a9a"))
 
@@ -143,10 +146,7 @@ def test_a_failing_strict_palette_is_published_only_when_acknowledged(db, provid
 
 
 def test_a_strict_colour_in_error_is_shown_on_its_own_field(db, provider_a):
-    strict(provider_a)
-    owner = make_user(provider_a, Role.PROVIDER_ADMIN, "brand@alpha.test")
-    with schema_context(provider_a.schema_name):
-        User.objects.filter(pk=owner.user.pk).update(brand_owner=True)
+    owner = strict_with_owner(provider_a)
 
     answer = browser_for(owner).post("/manage/branding/", strict_form(light_danger="blood"))
 
@@ -219,10 +219,7 @@ def test_images_uploaded_in_the_editor_are_checked_by_what_they_hold(db, admin_a
 
 
 def test_a_strict_brandbook_back_on_its_first_look_can_still_be_saved(db, provider_a):
-    strict(provider_a)
-    owner = make_user(provider_a, Role.PROVIDER_ADMIN, "brand@alpha.test")
-    with schema_context(provider_a.schema_name):
-        User.objects.filter(pk=owner.user.pk).update(brand_owner=True)
+    owner = strict_with_owner(provider_a)
     browser = browser_for(owner)
     browser.post("/manage/branding/", strict_form())
     browser.post("/manage/branding/publish")
